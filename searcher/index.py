@@ -1,0 +1,265 @@
+"""Where turns are stored: the Whoosh schema, the document store, and atomic index updates.
+
+An index directory holds `searcher.json` (format version and the current generation) and one
+`gen-NNNNNN/` folder per generation: the Whoosh segment files plus `docs.sqlite` (whole
+transcripts for `show`, and the manifest of indexed files). An update writes a new generation
+and then switches `searcher.json` with one atomic rename, so a crash at any moment leaves the
+previous index intact and searchable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .dates import day_number
+from .errors import (
+    CorruptIndexError,
+    IndexLockedError,
+    IndexVersionError,
+    NoIndexError,
+    NotAnIndexError,
+)
+from .model import Transcript, Turn, transcript_from_dict
+from .speakers import speaker_keys
+
+FORMAT_VERSION = 1
+META = "searcher.json"
+LOCK = ".searcher.lock"
+#: files an empty folder may hold and still become an index (the repo's index/README.md)
+HARMLESS = frozenset({"README.md", ".gitkeep", ".gitignore", LOCK})
+#: a day number for "date unknown": such turns never match a date filter (NUMERIC with
+#: signed=False answers ranges wrongly in Whoosh 2.7.4, so fields stay signed)
+NO_DAY_START, NO_DAY_END = 0, 0
+
+
+def schema() -> Any:
+    from whoosh import fields
+
+    from .analysis import text_analyzer
+
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        doc_id=fields.ID(stored=True),
+        turn=fields.STORED(),
+        text=fields.TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
+        speaker=fields.STORED(),
+        speaker_id=fields.ID(stored=True),
+        speaker_keys=fields.KEYWORD(commas=True, scorable=False),
+        label=fields.STORED(),
+        kind=fields.ID(stored=True),
+        day_start=fields.NUMERIC(int, bits=32, sortable=True),
+        day_end=fields.NUMERIC(int, bits=32),
+        topics=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
+        places=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
+        title=fields.STORED(),
+        path=fields.STORED(),
+        date=fields.STORED(),
+    )
+
+
+def turn_fields(doc: Transcript, turn: Turn) -> dict[str, Any]:
+    """One Whoosh document for one turn, carrying its transcript's metadata."""
+    from .topics import keys as topic_keys
+
+    fields: dict[str, Any] = {
+        "id": turn.id,
+        "doc_id": doc.id,
+        "turn": turn.n,
+        "text": turn.text,
+        "kind": turn.kind,
+        "title": doc.title,
+        "path": doc.path,
+        "date": doc.date.iso(),
+        "day_start": day_number(doc.date.start) if doc.date.start else NO_DAY_START,
+        "day_end": day_number(doc.date.end) if doc.date.end else NO_DAY_END,
+    }
+    topics = topic_keys((*doc.topics, *turn.topics))
+    if topics:
+        fields["topics"] = ",".join(topics)
+    places = topic_keys(doc.places)
+    if places:
+        fields["places"] = ",".join(places)
+    if turn.speaker is not None:
+        fields["speaker"] = turn.speaker.name
+        fields["speaker_id"] = turn.speaker.id
+        fields["speaker_keys"] = ",".join(speaker_keys(turn.speaker))
+    if turn.label:
+        fields["label"] = turn.label
+    return fields
+
+
+# -- the index directory ---------------------------------------------------------------
+
+
+def read_meta(index_dir: str) -> dict[str, Any]:
+    path = os.path.join(index_dir, META)
+    if not os.path.isdir(index_dir) or not os.path.exists(path):
+        raise NoIndexError(index_dir)
+    try:
+        with open(path, encoding="utf-8") as f:
+            meta = json.load(f)
+    except (OSError, ValueError) as e:
+        raise CorruptIndexError(
+            f"The index in {index_dir} is damaged ({META}: {e}) — run: "
+            f"searcher index --rebuild --index {index_dir}"
+        ) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise IndexVersionError(index_dir, found, FORMAT_VERSION)
+    return meta
+
+
+def check_index_dir(index_dir: str) -> bool:
+    """True when `index_dir` is already an index; raises when it holds something else."""
+    if not os.path.exists(index_dir):
+        return False
+    if not os.path.isdir(index_dir):
+        raise NotAnIndexError(f"{index_dir} is a file, not an index directory")
+    if os.path.exists(os.path.join(index_dir, META)):
+        return True
+    others = [n for n in os.listdir(index_dir) if n not in HARMLESS and not n.startswith("gen-")]
+    if others:
+        raise NotAnIndexError(
+            f"{index_dir} is not a searcher index and is not empty ({others[0]} …): "
+            "choose another --index directory"
+        )
+    return False
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: str, wait: float = 0.0) -> Iterator[None]:
+    """One writer at a time; the OS drops the lock when a writer dies, so no stale locks."""
+    os.makedirs(index_dir, exist_ok=True)
+    fd = os.open(os.path.join(index_dir, LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"Another `searcher index` is updating {index_dir}; waited {wait:g} s — "
+                        "try again later or pass --wait SECONDS"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def switch_generation(index_dir: str, gen: str, stats: dict[str, Any]) -> None:
+    """Make `gen` current with one atomic rename, then remove the generations left behind."""
+    meta = {"format": FORMAT_VERSION, "current": gen, "updated": time.time(), **stats}
+    tmp = os.path.join(index_dir, META + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(meta, f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, os.path.join(index_dir, META))
+    _fsync_dir(index_dir)
+    remove_stale_generations(index_dir, keep=gen)
+
+
+def remove_stale_generations(index_dir: str, keep: str | None) -> None:
+    for name in os.listdir(index_dir):
+        if name.startswith("gen-") and name != keep:
+            shutil.rmtree(os.path.join(index_dir, name), ignore_errors=True)
+
+
+def new_generation(index_dir: str) -> str:
+    existing = [
+        int(n[4:]) for n in os.listdir(index_dir) if n.startswith("gen-") and n[4:].isdigit()
+    ]
+    gen = f"gen-{max(existing, default=0) + 1:06d}"
+    os.makedirs(os.path.join(index_dir, gen))
+    return gen
+
+
+# -- the document store ----------------------------------------------------------------
+
+DOCS = "docs.sqlite"
+
+
+def open_store(gen_dir: str, create: bool = False) -> sqlite3.Connection:
+    path = os.path.join(gen_dir, DOCS)
+    if not create and not os.path.exists(path):
+        raise CorruptIndexError(f"{path} is missing")
+    uri = f"file:{path}" + ("" if create else "?mode=ro")
+    con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    if create:
+        con.executescript(
+            """
+            PRAGMA journal_mode=OFF;
+            PRAGMA synchronous=OFF;
+            CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, path TEXT, body TEXT);
+            CREATE TABLE IF NOT EXISTS files (
+                path TEXT PRIMARY KEY, size INTEGER, mtime REAL, sha1 TEXT, docs TEXT);
+            """
+        )
+    return con
+
+
+def store_document(con: sqlite3.Connection, doc: Transcript) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+        (doc.id, doc.path, json.dumps(doc.to_dict(), ensure_ascii=False)),
+    )
+
+
+def load_document(con: sqlite3.Connection, doc_id: str) -> Transcript | None:
+    row = con.execute("SELECT body FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return transcript_from_dict(json.loads(row[0])) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    path: str
+    size: int
+    mtime: float
+    sha1: str
+    docs: tuple[str, ...]
+
+
+def store_file(con: sqlite3.Connection, rec: FileRecord) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+        (rec.path, rec.size, rec.mtime, rec.sha1, json.dumps(list(rec.docs))),
+    )
+
+
+def load_files(con: sqlite3.Connection) -> dict[str, FileRecord]:
+    rows = con.execute("SELECT path, size, mtime, sha1, docs FROM files").fetchall()
+    return {r[0]: FileRecord(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows}
+
+
+def open_whoosh(gen_dir: str) -> Any:
+    """Open without memory-mapping copies: segment files are read in place (see notes)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import EmptyIndexError
+
+    try:
+        return FileStorage(gen_dir, supports_mmap=False).open_index()
+    except EmptyIndexError:
+        raise CorruptIndexError(f"{gen_dir} holds no Whoosh index") from None

@@ -1,0 +1,233 @@
+"""The project's own types: what readers produce, what the index stores, what searches return.
+
+Readers build `Transcript`s of `Turn`s; `speakers.resolve` fills in each turn's `Speaker`.
+Nothing here depends on Whoosh or NLTK, so these types are safe in the public API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+TurnKind = Literal["labelled", "continuation", "narrative", "reported"]
+Precision = Literal["day", "month", "year", "unknown"]
+TURN_KINDS: tuple[TurnKind, ...] = ("labelled", "continuation", "narrative", "reported")
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker: one id per person, however the archives spell the name."""
+
+    id: str
+    name: str
+    #: other forms that name this speaker (spellings, label as written, surname)
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """When a transcript happened; partial dates cover their whole period."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    precision: Precision = "unknown"
+
+    @property
+    def known(self) -> bool:
+        return self.start is not None
+
+    def iso(self) -> str | None:
+        return self.start.isoformat() if self.start else None
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A person listed as present, as written in the record (name, role, side)."""
+
+    name: str
+    role: str = ""
+    side: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One dialogue turn: the unit that is indexed and returned as a hit."""
+
+    doc_id: str
+    n: int
+    text: str
+    kind: TurnKind
+    speaker: Speaker | None = None
+    #: the speaker label as written in the record ("M.S. [Gorbachev]"), if any
+    label: str | None = None
+    #: derived topics (slugs)
+    topics: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id}#{self.n}"
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """One record: a memorandum of conversation, a meeting transcript, a telephone call."""
+
+    id: str
+    title: str
+    turns: tuple[Turn, ...] = ()
+    date_text: str = ""
+    date: DateRange = field(default_factory=DateRange)
+    places: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    summary: str = ""
+    source: str = ""
+    type: str = ""
+    language: str = ""
+    record_id: str = ""
+    url: str = ""
+    path: str = ""
+    participants: tuple[Participant, ...] = ()
+    #: the reader that produced it ("wilson", "hsg", "frus", "plain", "jsonl")
+    format: str = ""
+    #: the author when the record is written in the first person ("I told Dobrynin…")
+    author: str = ""
+    #: footnotes and other apparatus: searchable with the document, never part of a turn
+    notes: tuple[str, ...] = ()
+
+    def with_turns(self, turns: list[Turn] | tuple[Turn, ...]) -> Transcript:
+        return replace(self, turns=tuple(turns))
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One matching turn, with what a reader needs to judge and cite it."""
+
+    id: str
+    doc_id: str
+    path: str
+    title: str
+    date: str | None
+    speaker: str | None
+    speaker_id: str | None
+    label: str | None
+    turn: int
+    kind: TurnKind
+    text: str
+    snippet: str
+    #: (start, end) offsets of matched words inside `snippet`
+    marks: tuple[tuple[int, int], ...] = ()
+    score: float = 0.0
+
+    def marked_snippet(self, open_mark: str = "[[", close_mark: str = "]]") -> str:
+        out, pos = [], 0
+        for start, end in self.marks:
+            out += [self.snippet[pos:start], open_mark, self.snippet[start:end], close_mark]
+            pos = end
+        out.append(self.snippet[pos:])
+        return "".join(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape scripts read (see README)."""
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "path": self.path,
+            "title": self.title,
+            "date": self.date,
+            "speaker": self.speaker,
+            "label": self.label,
+            "turn": self.turn,
+            "kind": self.kind,
+            "text": self.text,
+            "snippet": self.marked_snippet(),
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """A page of hits and the number of all matching turns."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    offset: int = 0
+    #: why a search found nothing, or what was adjusted (unknown speaker, empty date range…)
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses to plain JSON values (dates as ISO strings)."""
+    if hasattr(obj, "__dataclass_fields__"):
+        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
+    if isinstance(obj, dict):
+        return {k: to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    return obj
+
+
+def transcript_from_dict(data: dict[str, Any]) -> Transcript:
+    """Inverse of `Transcript.to_dict` (used by the document store and JSON Lines import)."""
+    d = data.get("date") or {}
+    date = DateRange(
+        start=dt.date.fromisoformat(d["start"]) if d.get("start") else None,
+        end=dt.date.fromisoformat(d["end"]) if d.get("end") else None,
+        precision=d.get("precision", "unknown"),
+    )
+    doc_id = str(data["id"])
+    turns = []
+    for i, t in enumerate(data.get("turns") or (), start=1):
+        sp = t.get("speaker")
+        speaker = (
+            Speaker(id=sp["id"], name=sp["name"], aliases=tuple(sp.get("aliases") or ()))
+            if isinstance(sp, dict)
+            else None
+        )
+        kind = t.get("kind") or ("labelled" if speaker or t.get("label") else "narrative")
+        if kind not in TURN_KINDS:
+            raise ValueError(f"unknown turn kind {kind!r}")
+        turns.append(
+            Turn(
+                doc_id=doc_id,
+                n=int(t.get("n") or i),
+                text=str(t["text"]),
+                kind=kind,
+                speaker=speaker,
+                label=t.get("label"),
+                topics=tuple(t.get("topics") or ()),
+            )
+        )
+    participants = tuple(
+        Participant(**p) if isinstance(p, dict) else Participant(name=str(p))
+        for p in data.get("participants") or ()
+    )
+    return Transcript(
+        id=doc_id,
+        title=str(data.get("title") or ""),
+        turns=tuple(turns),
+        date_text=str(data.get("date_text") or ""),
+        date=date,
+        places=tuple(data.get("places") or ()),
+        topics=tuple(data.get("topics") or ()),
+        summary=str(data.get("summary") or ""),
+        source=str(data.get("source") or ""),
+        type=str(data.get("type") or ""),
+        language=str(data.get("language") or ""),
+        record_id=str(data.get("record_id") or ""),
+        url=str(data.get("url") or ""),
+        path=str(data.get("path") or ""),
+        participants=participants,
+        format=str(data.get("format") or ""),
+        author=str(data.get("author") or ""),
+        notes=tuple(data.get("notes") or ()),
+    )

@@ -1,0 +1,123 @@
+"""Readers turn files into `Transcript`s: one module per format, chosen by content.
+
+Each text format module has `looks_like(text) -> bool` and `read(text, path) -> list[Transcript]`;
+XML formats read from the path (streaming). `read_file` picks the reader and turns every
+failure into a `ReadError` naming the file, so one bad file never stops a run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from ..errors import ReadError
+from ..model import Transcript
+from . import wilson
+from .text import decode, read_bytes
+
+#: text formats in detection order: the first whose `looks_like` says yes reads the file
+TEXT_READERS: dict[str, ModuleType] = {"wilson": wilson}
+#: formats read from the path rather than from decoded text
+PATH_READERS: dict[str, Callable[[str], list[Transcript]]] = {}
+#: sniffers for path formats: (name, test on the first bytes)
+PATH_SNIFFERS: list[tuple[str, Callable[[bytes, str], bool]]] = []
+
+#: file endings read when walking a folder; explicit file arguments are always read
+EXTENSIONS = (".txt", ".text", ".md", ".xml", ".jsonl")
+#: file names in a corpus folder that are configuration or documentation, not transcripts
+NOT_TRANSCRIPTS = frozenset({"readme.md", "readme.txt", "manifest.tsv", "license", "license.txt"})
+
+
+def formats() -> list[str]:
+    return [*PATH_READERS, *TEXT_READERS]
+
+
+@dataclass
+class ReadResult:
+    path: str
+    format: str
+    transcripts: list[Transcript]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_file(path: str, format: str | None = None) -> ReadResult:
+    """Read one file; raises `ReadError` (never anything else) when it cannot be used."""
+    try:
+        return _read(path, format)
+    except ReadError:
+        raise
+    except RecursionError:
+        raise ReadError(path, "nesting too deep to parse") from None
+    except MemoryError:
+        raise ReadError(path, "too large to parse in memory") from None
+    except Exception as e:  # a reader bug must cost one file, not the run
+        raise ReadError(path, f"could not be parsed ({type(e).__name__}: {e})") from e
+
+
+def _read(path: str, format: str | None) -> ReadResult:
+    if format is not None and format not in formats():
+        raise ReadError(path, f"unknown format {format!r} (known: {', '.join(formats())})")
+    if format in PATH_READERS:
+        return ReadResult(path, format, PATH_READERS[format](path))
+    if format is None and PATH_SNIFFERS:
+        head = _head(path)
+        for name, sniff in PATH_SNIFFERS:
+            if sniff(head, path):
+                return ReadResult(path, name, PATH_READERS[name](path))
+    decoded = decode(read_bytes(path), path)
+    warnings = [f"{path}: {decoded.warning}"] if decoded.warning else []
+    text = decoded.text
+    if format is None:
+        format = next((name for name, mod in TEXT_READERS.items() if mod.looks_like(text)), None)
+        if format is None:
+            raise ReadError(path, f"not a transcript in any known format ({', '.join(formats())})")
+    transcripts = TEXT_READERS[format].read(text, path)
+    if not any(t.turns for t in transcripts):
+        raise ReadError(path, f"read as {format}, but no text was found in it")
+    return ReadResult(path, format, transcripts, warnings)
+
+
+def _head(path: str, size: int = 4096) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(size)
+    except FileNotFoundError:
+        raise ReadError(path, "file vanished before it could be read") from None
+    except IsADirectoryError:
+        raise ReadError(path, "is a directory") from None
+    except OSError as e:
+        raise ReadError(path, e.strerror or str(e)) from None
+
+
+def iter_files(paths: Iterable[str]) -> Iterator[str | ReadError]:
+    """Files to read under `paths`, in a stable order; problems come back as `ReadError`s."""
+    seen: set[str] = set()
+    for top in paths:
+        if not os.path.exists(top):
+            yield ReadError(top, "no such file or directory")
+            continue
+        if not os.path.isdir(top):
+            real = os.path.realpath(top)
+            if real not in seen:
+                seen.add(real)
+                yield top
+            continue
+        for root, dirs, files in os.walk(top, followlinks=True, onerror=None):
+            real_root = os.path.realpath(root)
+            if real_root in seen:
+                dirs[:] = []  # a symlink loop or a folder already walked
+                continue
+            seen.add(real_root)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or name.lower() in NOT_TRANSCRIPTS:
+                    continue
+                if not name.lower().endswith(EXTENSIONS):
+                    continue
+                full = os.path.join(root, name)
+                real = os.path.realpath(full)
+                if real not in seen:
+                    seen.add(real)
+                    yield full

@@ -1,0 +1,109 @@
+"""Bytes to text, and text to paragraphs: what every text reader needs first."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from ..errors import ReadError
+
+#: files larger than this are refused rather than read whole (see corpus/README.md)
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    #: set when the text was not UTF-8 and a fallback was used
+    warning: str | None = None
+
+
+def decode(data: bytes, path: str) -> Decoded:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 with a warning."""
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
+        if data.startswith(bom):
+            return Decoded(data.decode(enc, errors="replace"), enc)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Decoded(data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16")
+    if b"\x00" in data[:8192]:
+        raise ReadError(path, "binary file (contains NUL bytes), not a transcript")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        if _control_ratio(text) > 0.05:
+            raise ReadError(path, "binary file, not a transcript", line) from None
+        return Decoded(
+            text, "cp1252", f"not UTF-8 (first bad byte on line {line}); read as Windows-1252"
+        )
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:8192]
+    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    return bad / max(1, len(sample))
+
+
+def read_bytes(path: str) -> bytes:
+    import os
+
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_TEXT_BYTES:
+            raise ReadError(
+                path, f"too large ({size // 2**20} MB > {MAX_TEXT_BYTES // 2**20} MB limit)"
+            )
+        with open(path, "rb") as f:
+            return f.read()
+    except ReadError:
+        raise
+    except FileNotFoundError:
+        raise ReadError(path, "file vanished before it could be read") from None
+    except IsADirectoryError:
+        raise ReadError(path, "is a directory") from None
+    except OSError as e:
+        raise ReadError(path, e.strerror or str(e)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    #: 1-based line of the file where the paragraph starts (for error messages)
+    line: int
+
+
+_BLANK = re.compile(r"\n[ \t\u00a0]*\n")
+
+
+def paragraphs(text: str, first_line: int = 1) -> list[Paragraph]:
+    """Split at blank lines; lines inside a paragraph are joined with single spaces."""
+    out: list[Paragraph] = []
+    pos, line = 0, first_line
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for m in [*_BLANK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        chunk = text[pos:end]
+        lead = len(chunk) - len(chunk.lstrip("\n \t\u00a0"))
+        body = " ".join(s.strip() for s in chunk.split("\n") if s.strip())
+        if body:
+            out.append(Paragraph(body, line + chunk[:lead].count("\n")))
+        if m:
+            line += text[pos : m.end()].count("\n")
+            pos = m.end()
+    return out
+
+
+_ELISION = re.compile(r"[ \t]*\[(?:…|\.\s?\.\s?\.)\][ \t]*")
+
+
+def clean_turn_text(text: str) -> str:
+    """Drop `[…]` elisions (they are not words anyone said); keep other insertions."""
+    text = _ELISION.sub(" ", text)
+    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
