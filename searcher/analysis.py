@@ -8,6 +8,7 @@ for `import nltk` until a word actually needs stemming.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -15,11 +16,25 @@ from typing import Any
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
-# Words: letters and digits, with inner apostrophes ("don't", "DPRK's") kept together.
-TOKEN_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
+# A word: letters and digits with inner apostrophes ("don't", "DPRK's"); a dotted abbreviation
+# ("U.S.", "U.S.S.R."); a number with separators ("4,700", "8.0"). Hyphens split compounds.
+TOKEN_PATTERN = (
+    r"[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W_])"
+    r"|\d+(?:[.,]\d+)+"
+    r"|[^\W_]+(?:['’][^\W_]+)*"
+)
 _TOKEN = re.compile(TOKEN_PATTERN)
 _POSSESSIVE = re.compile(r"['’]s$")
 _APOSTROPHE = re.compile(r"['’]")
+#: joiners of compounds when written without spaces ("SS–20" is set with an en dash)
+_HYPHENS = frozenset("-‐‑–")
+#: footnote or paragraph numbers glued to a word: "Conversation1", "State2", "3Kohl"
+_NOTE_AFTER = re.compile(r"([^\W\d_]{3,})\d{1,2}")
+_NOTE_BEFORE = re.compile(r"\d{1,2}([^\W\d_][^\W\d_]{2,})")
+_SUPERSCRIPTS = "¹²³⁰⁴⁵⁶⁷⁸⁹"
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?")
+#: "U.S." and "US" mean the country, never the pronoun "us"
+_COUNTRY_US = "usa"
 
 
 def fold(word: str) -> str:
@@ -30,13 +45,64 @@ def fold(word: str) -> str:
     return "".join(c for c in word if not unicodedata.combining(c)).casefold()
 
 
+def _word(raw: str, start: int) -> tuple[str, int, int]:
+    """The folded form of one raw match and the span of the part that carries it."""
+    bare = raw.rstrip(_SUPERSCRIPTS)
+    if bare != raw and any(c.isalpha() for c in bare):  # a footnote mark set as superscript
+        raw = bare
+    end = start + len(raw)
+    if _DOTTED.fullmatch(raw) and "." in raw:
+        word = fold(raw.replace(".", ""))
+        return (_COUNTRY_US if word == "us" else word), start, end
+    if raw[0].isdigit() and ("," in raw or "." in raw):
+        return fold(raw.replace(",", "")), start, end
+    if raw[-1] in "sS" and raw[:-1].isdigit():  # "SS-20s", "the 1980s"
+        return fold(raw[:-1]), start, end
+    m = _NOTE_AFTER.fullmatch(raw)
+    if m and not m.group(1).isupper():
+        raw, end = m.group(1), start + len(m.group(1))
+    else:
+        m = _NOTE_BEFORE.fullmatch(raw)
+        if m and m.group(1)[0].isupper() and not m.group(1).isupper():
+            start += len(raw) - len(m.group(1))
+            raw = m.group(1)
+    if raw == "US":
+        return _COUNTRY_US, start, end
+    word = fold(_APOSTROPHE.sub("", _POSSESSIVE.sub("", raw)))
+    return word, start, end
+
+
+def scan(text: str) -> Iterator[tuple[str, int, int, str | None]]:
+    """(folded word, start, end, joined compound or None) for each word of `text`.
+
+    The spans index the original text. A hyphenated compound ("Yong-nam", "Sino-Soviet",
+    "SS-20") yields its parts, and its first part also carries the parts joined ("yongnam"),
+    so the compound is found whole, by its parts, and written without the hyphen.
+    """
+    found: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(text):
+        word, start, end = _word(m.group(), m.start())
+        if word:
+            found.append((word, start, end))
+    i = 0
+    while i < len(found):
+        j = i
+        while (
+            j + 1 < len(found)
+            and found[j + 1][1] == found[j][2] + 1
+            and text[found[j][2]] in _HYPHENS
+        ):
+            j += 1
+        joined = "".join(w for w, _, _ in found[i : j + 1]) if j > i else None
+        for k in range(i, j + 1):
+            yield (*found[k], joined if k == i else None)
+        i = j + 1
+
+
 def words(text: str) -> Iterator[tuple[str, int, int]]:
     """(folded word, start, end) for each word of `text`; the spans index the original text."""
-    for m in _TOKEN.finditer(text):
-        word = _POSSESSIVE.sub("", m.group())
-        word = fold(_APOSTROPHE.sub("", word))
-        if word:
-            yield word, m.start(), m.end()
+    for word, start, end, _ in scan(text):
+        yield word, start, end
 
 
 class WordTokenizer(Tokenizer):
@@ -71,34 +137,69 @@ class WordTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        for pos, (word, start, end) in enumerate(words(value)):
+        pos = start_pos - 1
+        for word, start, end, joined in scan(value):
+            pos += 1
+            if joined is not None:
+                # the joined compound first, at the position of its first part
+                t.text, t.boost, t.stopped = joined, 1.0, False
+                if keeporiginal:
+                    t.original = value[start:end]
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar, t.endchar = start_char + start, start_char + end
+                yield t
             t.text = word
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
                 t.original = value[start:end]
             if positions:
-                t.pos = start_pos + pos
+                t.pos = pos
             if chars:
                 t.startchar, t.endchar = start_char + start, start_char + end
             yield t
 
 
+#: Snowball stemmers by script: the text's own language where the script tells it. Latin
+#: script could be English, German or French; the archives translate into English, so it is
+#: stemmed as English (a per-document language would need one text field per language).
+_SCRIPT_LANGUAGES = {"CYRILLIC": "russian", "ARABIC": "arabic", "LATIN": "english"}
+
+
+def script(word: str) -> str:
+    """The Unicode script of a word's first letter ("LATIN", "CYRILLIC", …; "" for digits)."""
+    for c in word:
+        if c.isalpha():
+            if c.isascii():
+                return "LATIN"
+            return unicodedata.name(c, "").split(" ")[0]
+    return ""
+
+
 class _Stems:
-    """English Snowball stems, remembered per process (NLTK loaded on the first miss)."""
+    """Snowball stems by script, remembered per process (NLTK loaded on the first miss)."""
 
     def __init__(self) -> None:
         self.cache: dict[str, str] = {}
-        self._stem: Any = None
+        self._stemmers: dict[str, Any] = {}
+
+    def _stemmer(self, language: str) -> Any:
+        stemmer = self._stemmers.get(language)
+        if stemmer is None:
+            from nltk.stem.snowball import SnowballStemmer
+
+            stemmer = self._stemmers[language] = SnowballStemmer(language).stem
+        return stemmer
 
     def __call__(self, word: str) -> str:
         stem = self.cache.get(word)
         if stem is None:
-            if self._stem is None:
-                from nltk.stem.snowball import SnowballStemmer
-
-                self._stem = SnowballStemmer("english").stem
-            stem = self.cache[word] = self._stem(word) if len(word) > 2 else word
+            language = _SCRIPT_LANGUAGES.get(script(word))
+            short = language is None or len(word) <= 2
+            stem = word if short else self._stemmer(language or "")(word)
+            self.cache[word] = stem
         return stem
 
 
@@ -109,8 +210,32 @@ def stem(word: str) -> str:
     return STEMS(word)
 
 
+#: word<TAB>stem for every word an index holds, saved beside it at build time
+STEM_MAP = "stems.tsv"
+
+
+def load_stems(folder: str) -> int:
+    """Preload the stems an index saved: queries on known words then never import NLTK."""
+    try:
+        with open(os.path.join(folder, STEM_MAP), encoding="utf-8") as f:
+            pairs = [line.rstrip("\n").split("\t", 1) for line in f]
+    except OSError:
+        return 0
+    for word, st in pairs:
+        STEMS.cache.setdefault(word, st)
+    return len(pairs)
+
+
+def save_stems(folder: str) -> None:
+    """Every stem this process knows (the words just indexed, and those preloaded)."""
+    tmp = os.path.join(folder, STEM_MAP + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.writelines(f"{w}\t{s}\n" for w, s in STEMS.cache.items() if "\t" not in w + s)
+    os.replace(tmp, os.path.join(folder, STEM_MAP))
+
+
 class SnowballFilter(Filter):
-    """Stems with NLTK's English Snowball; pickles without its cache."""
+    """Stems with NLTK's Snowball in the word's script's language; pickles without its cache."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)

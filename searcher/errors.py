@@ -8,6 +8,8 @@ class SearcherError(Exception):
 
 
 class NoIndexError(SearcherError):
+    """No index in the directory yet; the message says how to build one."""
+
     def __init__(self, index_dir: str) -> None:
         super().__init__(
             f"No index in {index_dir} — run: searcher index corpus/ --index {index_dir}"
@@ -16,6 +18,8 @@ class NoIndexError(SearcherError):
 
 
 class IndexVersionError(SearcherError):
+    """The index was written by another version of searcher; rebuilding fixes it."""
+
     def __init__(self, index_dir: str, found: object, expected: int) -> None:
         super().__init__(
             f"The index in {index_dir} has format version {found}, this searcher reads version "
@@ -36,6 +40,8 @@ class IndexLockedError(SearcherError):
 
 
 class QuerySyntaxError(SearcherError):
+    """A query that would silently mean something else (unbalanced quote, dangling AND…)."""
+
     def __init__(self, message: str, position: int | None = None) -> None:
         where = f" at position {position}" if position is not None else ""
         super().__init__(f"Query syntax error{where}: {message}")
@@ -43,7 +49,7 @@ class QuerySyntaxError(SearcherError):
 
 
 class DateError(SearcherError):
-    pass
+    """A date the user gave that is not `YYYY`, `YYYY-MM` or `YYYY-MM-DD`."""
 
 
 class ReadError(SearcherError):
@@ -56,4 +62,4 @@ class ReadError(SearcherError):
 
 
 class NotFoundError(SearcherError):
-    pass
+    """No record with the id asked for."""

@@ -14,9 +14,13 @@ import errno
 import fcntl
 import json
 import os
+import pickle
+import re
 import shutil
 import sqlite3
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +36,10 @@ from .errors import (
 from .model import Transcript, Turn, transcript_from_dict
 from .speakers import speaker_keys
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 META = "searcher.json"
+#: generation folder names: only these are ever created or removed in an index directory
+GENERATION = re.compile(r"gen-\d{6}")
 LOCK = ".searcher.lock"
 #: files an empty folder may hold and still become an index (the repo's index/README.md)
 HARMLESS = frozenset({"README.md", ".gitkeep", ".gitignore", LOCK})
@@ -59,7 +65,11 @@ def schema() -> Any:
         kind=fields.ID(stored=True),
         day_start=fields.NUMERIC(int, bits=32, sortable=True),
         day_end=fields.NUMERIC(int, bits=32),
+        # `topics` (the filter) covers all three kinds; the others keep them apart for counts
         topics=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
+        archive_topics=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
+        derived_topics=fields.KEYWORD(commas=True, scorable=False),
+        inherited_topics=fields.KEYWORD(commas=True, scorable=False),
         places=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
         title=fields.STORED(),
         path=fields.STORED(),
@@ -83,9 +93,16 @@ def turn_fields(doc: Transcript, turn: Turn) -> dict[str, Any]:
         "day_start": day_number(doc.date.start) if doc.date.start else NO_DAY_START,
         "day_end": day_number(doc.date.end) if doc.date.end else NO_DAY_END,
     }
-    topics = topic_keys((*doc.topics, *turn.topics))
+    topics = topic_keys((*doc.topics, *turn.topics, *turn.inherited_topics))
     if topics:
         fields["topics"] = ",".join(topics)
+    for name, values in (
+        ("archive_topics", topic_keys(doc.topics)),
+        ("derived_topics", turn.topics),
+        ("inherited_topics", turn.inherited_topics),
+    ):
+        if values:
+            fields[name] = ",".join(values)
     places = topic_keys(doc.places)
     if places:
         fields["places"] = ",".join(places)
@@ -109,14 +126,51 @@ def read_meta(index_dir: str) -> dict[str, Any]:
         with open(path, encoding="utf-8") as f:
             meta = json.load(f)
     except (OSError, ValueError) as e:
-        raise CorruptIndexError(
-            f"The index in {index_dir} is damaged ({META}: {e}) — run: "
-            f"searcher index --rebuild --index {index_dir}"
-        ) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
-        found = meta.get("format") if isinstance(meta, dict) else None
-        raise IndexVersionError(index_dir, found, FORMAT_VERSION)
+        raise damaged(index_dir, f"{META}: {e}") from None
+    if not isinstance(meta, dict):
+        raise damaged(index_dir, f"{META} holds no settings")
+    if meta.get("format") != FORMAT_VERSION:
+        raise IndexVersionError(index_dir, meta.get("format"), FORMAT_VERSION)
+    current = meta.get("current")
+    if not isinstance(current, str) or not GENERATION.fullmatch(current):
+        raise damaged(index_dir, f"{META} names no generation")
+    if not os.path.isdir(os.path.join(index_dir, current)):
+        raise damaged(index_dir, f"its current generation {current}/ is missing")
     return meta
+
+
+def damaged(index_dir: str, what: str) -> CorruptIndexError:
+    """The one message for every kind of damage: what is wrong, and the command that fixes it."""
+    return CorruptIndexError(
+        f"The index in {index_dir} is damaged ({what}) — run: "
+        f"searcher index --rebuild --index {index_dir}"
+    )
+
+
+@contextlib.contextmanager
+def reading(index_dir: str) -> Iterator[None]:
+    """Turn what a damaged file makes Whoosh or SQLite raise into a `CorruptIndexError`.
+
+    Whoosh reads segment files lazily, so truncation can surface at search time as any of
+    these; the original exception stays chained for `--traceback`.
+    """
+    try:
+        yield
+    except (
+        OSError,
+        EOFError,
+        ValueError,
+        IndexError,
+        KeyError,
+        struct.error,
+        zlib.error,
+        pickle.UnpicklingError,
+        sqlite3.DatabaseError,
+    ) as e:
+        name = type(e).__name__
+        if name == "error":  # struct.error, zlib.error
+            name = f"{type(e).__module__}.error"
+        raise damaged(index_dir, f"{name}: {e}") from e
 
 
 def check_index_dir(index_dir: str) -> bool:
@@ -127,7 +181,7 @@ def check_index_dir(index_dir: str) -> bool:
         raise NotAnIndexError(f"{index_dir} is a file, not an index directory")
     if os.path.exists(os.path.join(index_dir, META)):
         return True
-    others = [n for n in os.listdir(index_dir) if n not in HARMLESS and not n.startswith("gen-")]
+    others = [n for n in os.listdir(index_dir) if n not in HARMLESS and not _is_generation(n)]
     if others:
         raise NotAnIndexError(
             f"{index_dir} is not a searcher index and is not empty ({others[0]} …): "
@@ -138,14 +192,18 @@ def check_index_dir(index_dir: str) -> bool:
 
 @contextlib.contextmanager
 def writer_lock(index_dir: str, wait: float = 0.0) -> Iterator[None]:
-    """One writer at a time; the OS drops the lock when a writer dies, so no stale locks."""
+    """One writer at a time; the OS drops the lock when a writer dies, so no stale locks.
+
+    A POSIX record lock (`lockf`), not `flock`: it belongs to this process alone, so parser
+    processes forked while it is held (and orphaned if the writer is killed) never keep it.
+    """
     os.makedirs(index_dir, exist_ok=True)
     fd = os.open(os.path.join(index_dir, LOCK), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + wait
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except OSError as e:
                 if e.errno not in (errno.EAGAIN, errno.EACCES):
@@ -184,14 +242,17 @@ def switch_generation(index_dir: str, gen: str, stats: dict[str, Any]) -> None:
 
 def remove_stale_generations(index_dir: str, keep: str | None) -> None:
     for name in os.listdir(index_dir):
-        if name.startswith("gen-") and name != keep:
+        if _is_generation(name) and name != keep:
             shutil.rmtree(os.path.join(index_dir, name), ignore_errors=True)
 
 
+def _is_generation(name: str) -> bool:
+    """Only names this module writes: a user's `gen-notes/` is never taken for one."""
+    return GENERATION.fullmatch(name) is not None
+
+
 def new_generation(index_dir: str) -> str:
-    existing = [
-        int(n[4:]) for n in os.listdir(index_dir) if n.startswith("gen-") and n[4:].isdigit()
-    ]
+    existing = [int(n[4:]) for n in os.listdir(index_dir) if _is_generation(n)]
     gen = f"gen-{max(existing, default=0) + 1:06d}"
     os.makedirs(os.path.join(index_dir, gen))
     return gen
@@ -205,7 +266,7 @@ DOCS = "docs.sqlite"
 def open_store(gen_dir: str, create: bool = False) -> sqlite3.Connection:
     path = os.path.join(gen_dir, DOCS)
     if not create and not os.path.exists(path):
-        raise CorruptIndexError(f"{path} is missing")
+        raise damaged(os.path.dirname(gen_dir), f"{DOCS} is missing")
     uri = f"file:{path}" + ("" if create else "?mode=ro")
     con = sqlite3.connect(uri, uri=True, check_same_thread=False)
     if create:
@@ -259,7 +320,13 @@ def open_whoosh(gen_dir: str) -> Any:
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import EmptyIndexError
 
+    index_dir = os.path.dirname(gen_dir)
+    from .analysis import load_stems
+
     try:
-        return FileStorage(gen_dir, supports_mmap=False).open_index()
+        with reading(index_dir):
+            ix = FileStorage(gen_dir, supports_mmap=False).open_index()
     except EmptyIndexError:
-        raise CorruptIndexError(f"{gen_dir} holds no Whoosh index") from None
+        raise damaged(index_dir, f"{os.path.basename(gen_dir)}/ holds no Whoosh index") from None
+    load_stems(gen_dir)  # query words the index knows are stemmed without importing NLTK
+    return ix

@@ -13,6 +13,22 @@ from typing import Any, Literal
 TurnKind = Literal["labelled", "continuation", "narrative", "reported"]
 Precision = Literal["day", "month", "year", "unknown"]
 TURN_KINDS: tuple[TurnKind, ...] = ("labelled", "continuation", "narrative", "reported")
+#: the keys of `Hit.to_dict()`, in order: JSON, csv and data frame columns
+HIT_COLUMNS = (
+    "id",
+    "doc_id",
+    "path",
+    "title",
+    "date",
+    "speaker",
+    "label",
+    "turn",
+    "kind",
+    "text",
+    "snippet",
+    "score",
+    "citation",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +51,11 @@ class DateRange:
 
     @property
     def known(self) -> bool:
+        """False when the record gives no usable date."""
         return self.start is not None
 
     def iso(self) -> str | None:
+        """The first day as `YYYY-MM-DD` (what JSON output and `Hit.date` carry)."""
         return self.start.isoformat() if self.start else None
 
 
@@ -61,11 +79,14 @@ class Turn:
     speaker: Speaker | None = None
     #: the speaker label as written in the record ("M.S. [Gorbachev]"), if any
     label: str | None = None
-    #: derived topics (slugs)
+    #: derived topics (slugs) the turn's own text supports
     topics: tuple[str, ...] = ()
+    #: derived topics a short reply takes from the turn it answers (it has none of its own)
+    inherited_topics: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
+        """The turn's anchor, `doc_id#n`: how hits and citations point at it."""
         return f"{self.doc_id}#{self.n}"
 
 
@@ -96,9 +117,11 @@ class Transcript:
     notes: tuple[str, ...] = ()
 
     def with_turns(self, turns: list[Turn] | tuple[Turn, ...]) -> Transcript:
+        """A copy with other turns (readers and speaker resolution build transcripts in steps)."""
         return replace(self, turns=tuple(turns))
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values; `transcript_from_dict` reads them back."""
         return to_jsonable(self)
 
 
@@ -121,8 +144,14 @@ class Hit:
     #: (start, end) offsets of matched words inside `snippet`
     marks: tuple[tuple[int, int], ...] = ()
     score: float = 0.0
+    #: Chicago-style citation of the record (see `searcher.cite`); `id` is the turn's anchor
+    citation: str = ""
+    #: the turns just before and after this one (None: context was not asked for)
+    context_before: tuple[Turn, ...] | None = None
+    context_after: tuple[Turn, ...] | None = None
 
     def marked_snippet(self, open_mark: str = "[[", close_mark: str = "]]") -> str:
+        """The snippet with each matched word wrapped in `open_mark`/`close_mark`."""
         out, pos = [], 0
         for start, end in self.marks:
             out += [self.snippet[pos:start], open_mark, self.snippet[start:end], close_mark]
@@ -145,6 +174,18 @@ class Hit:
             "text": self.text,
             "snippet": self.marked_snippet(),
             "score": round(self.score, 4),
+            "citation": self.citation,
+            **self._context_dict(),
+        }
+
+    def _context_dict(self) -> dict[str, Any]:
+        if self.context_before is None and self.context_after is None:
+            return {}
+        return {
+            "context": {
+                "before": [context_turn(t) for t in self.context_before or ()],
+                "after": [context_turn(t) for t in self.context_after or ()],
+            }
         }
 
 
@@ -160,7 +201,32 @@ class SearchResults:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `searcher search --format json`."""
         return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per hit (the JSON shape), for csv, spreadsheets and data frames."""
+        return [h.to_dict() for h in self.hits]
+
+    def to_dataframe(self) -> Any:
+        """The hits as a pandas DataFrame, one row per hit (needs the `pandas` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as e:
+            raise ImportError("to_dataframe() needs pandas: pip install 'searcher[pandas]'") from e
+        return pd.DataFrame.from_records(self.to_records(), columns=HIT_COLUMNS)
+
+
+def context_turn(turn: Turn) -> dict[str, Any]:
+    """A neighbouring turn as shown beside a hit."""
+    return {
+        "id": turn.id,
+        "turn": turn.n,
+        "speaker": turn.speaker.name if turn.speaker else None,
+        "label": turn.label,
+        "kind": turn.kind,
+        "text": turn.text,
+    }
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -205,6 +271,7 @@ def transcript_from_dict(data: dict[str, Any]) -> Transcript:
                 speaker=speaker,
                 label=t.get("label"),
                 topics=tuple(t.get("topics") or ()),
+                inherited_topics=tuple(t.get("inherited_topics") or ()),
             )
         )
     participants = tuple(

@@ -7,12 +7,13 @@ candidate instead of a range query per search.
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from . import query as ql
+from .counts import NO_SPEAKER, UNKNOWN, Count, CountBy, tally
 from .dates import day_number, parse_user_date
 from .errors import QuerySyntaxError
 from .model import Hit, SearchResults
@@ -21,7 +22,6 @@ from .topics import key as topic_key
 
 SNIPPET_CHARS = 240
 MAX_LIMIT = 10_000
-MAX_QUERY_CHARS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +33,21 @@ class Filters:
     date_to: str | None = None
     topics: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    #: turns by none of these speakers
+    not_speakers: tuple[str, ...] = ()
+    #: only records in which each of these people takes part (speaks or is a participant)
+    participants: tuple[str, ...] = ()
 
     def any(self) -> bool:
-        return bool(self.speakers or self.date_from or self.date_to or self.topics or self.places)
+        return bool(
+            self.speakers
+            or self.date_from
+            or self.date_to
+            or self.topics
+            or self.places
+            or self.not_speakers
+            or self.participants
+        )
 
 
 def as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -46,34 +58,6 @@ def as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(v for v in value if v and v.strip())
 
 
-def check_syntax(text: str) -> None:
-    """Whoosh's parser never fails; these mistakes would silently change the meaning."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(f"query longer than {MAX_QUERY_CHARS} characters")
-    if text.count('"') % 2:
-        raise QuerySyntaxError("unbalanced double quote", text.rfind('"'))
-    depth = 0
-    in_quote = False
-    for i, c in enumerate(text):
-        if c == '"':
-            in_quote = not in_quote
-        elif not in_quote and c == "(":
-            depth += 1
-        elif not in_quote and c == ")":
-            depth -= 1
-            if depth < 0:
-                raise QuerySyntaxError("closing parenthesis without an opening one", i)
-    if depth > 0:
-        raise QuerySyntaxError("unclosed parenthesis", text.rfind("("))
-    tokens = re.findall(r'"[^"]*"|\S+', text)
-    if tokens and tokens[-1] in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
-        raise QuerySyntaxError(
-            f"{tokens[-1]} at the end of the query has nothing to apply to", len(text)
-        )
-    if tokens and tokens[0] in ("AND", "OR", "ANDNOT", "ANDMAYBE"):
-        raise QuerySyntaxError(f"{tokens[0]} at the start of the query has nothing before it", 0)
-
-
 class TurnSearcher:
     """One open Whoosh searcher with its filter caches; reused across queries."""
 
@@ -82,7 +66,7 @@ class TurnSearcher:
         self.searcher = ix.searcher()
         self.registry = registry
         self._sets: OrderedDict[tuple[str, ...], set[int]] = OrderedDict()
-        self._parser: Any = None
+        self._words: dict[str, int] = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -129,6 +113,13 @@ class TurnSearcher:
             if not docs:
                 notes.append(f"No speaker matches {' or '.join(map(repr, f.speakers))}")
             sets.append(docs)
+        for name in f.participants:
+            docs = self._union(
+                "speaker_keys", ["with:" + k for k in query_keys(name, self.registry)]
+            )
+            if not docs:
+                notes.append(f"No record has {name!r} taking part")
+            sets.append(docs)
         if f.date_from or f.date_to:
             first = parse_user_date(f.date_from).start if f.date_from else None
             last = parse_user_date(f.date_to).end if f.date_to else None
@@ -149,6 +140,9 @@ class TurnSearcher:
             if not docs:
                 notes.append(f"No record is about the place {' or '.join(map(repr, f.places))}")
             sets.append(docs)
+        if f.not_speakers:
+            keys = [k for s in f.not_speakers for k in query_keys(s, self.registry)]
+            sets.append(self._all_docs() - self._union("speaker_keys", keys))
         if not sets:
             return None
         sets.sort(key=len)
@@ -157,54 +151,275 @@ class TurnSearcher:
             out = out & s
         return out
 
+    def _all_docs(self) -> set[int]:
+        return self._cached(("all",), lambda: self.searcher.reader().all_doc_ids())
+
+    def select(
+        self, text: str, filters: Filters, *, exact: bool = False, strict: bool = True
+    ) -> tuple[set[int] | None, list[str]]:
+        """Document numbers of the turns matching `text` within the filters (None: all)."""
+        from whoosh.query import NullQuery
+
+        notes: list[str] = []
+        allowed = self.filter_set(filters, notes)
+        text = text.strip()
+        if not text:
+            return allowed, notes
+        compiled = self.compile(text, exact=exact, strict=strict)
+        notes += [f"warning: {w}" for w in compiled.warnings] + list(compiled.notes)
+        q = compiled.query
+        found = set() if q is NullQuery else set(self.searcher.docs_for_query(q))
+        return (found if allowed is None else found & allowed), notes
+
+    def term_counts(self, field: str, docs: set[int] | None) -> dict[str, tuple[int, int]]:
+        """term -> (turns, records) of a keyword field, among `docs` (None: every turn)."""
+        out: dict[str, tuple[int, int]] = {}
+        for raw in self.searcher.reader().lexicon(field):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            found = self._term_docs(field, term)
+            if docs is not None:
+                found = found & docs
+            if found:
+                records = {self.searcher.stored_fields(n)["doc_id"] for n in found}
+                out[term] = (len(found), len(records))
+        return out
+
+    def texts(self, docs: set[int] | None) -> list[str]:
+        """The text of the turns `docs` (None: every turn)."""
+        if docs is None:
+            return [f.get("text", "") for f in self.searcher.reader().all_stored_fields()]
+        return [self.searcher.stored_fields(n).get("text", "") for n in sorted(docs)]
+
+    def count(self, docs: set[int] | None, by: CountBy) -> list[Count]:
+        """Matching turns (`docs`; None: all) counted by speaker, year, topic, place or record."""
+        from .places import gazetteer
+
+        if by == "topic":
+            counts = self.term_counts("topics", docs)
+            rows = sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))
+            return [Count(k, k, n, d) for k, (n, d) in rows]
+        numbers = range(self.searcher.doc_count_all()) if docs is None else sorted(docs)
+        reader = self.searcher.reader()
+        triples: list[tuple[str, str, str]] = []
+        for n in numbers:
+            if reader.is_deleted(n):
+                continue
+            f = self.searcher.stored_fields(n)
+            doc_id = f["doc_id"]
+            if by == "speaker":
+                sid = f.get("speaker_id")
+                triples.append((sid or "", f.get("speaker") or NO_SPEAKER, doc_id))
+            elif by == "year":
+                year = (f.get("date") or "")[:4] or UNKNOWN
+                triples.append((year, year, doc_id))
+            elif by == "document":
+                triples.append((doc_id, f.get("title") or doc_id, doc_id))
+            else:
+                named = gazetteer().mentioned(f.get("text", ""))
+                for place in dict.fromkeys([*named, *self._places_of(n)]):
+                    triples.append((place, place, doc_id))
+        out = [Count(k, label, t, r) for k, label, t, r in tally(triples)]
+        if by == "speaker":
+            out = [replace(c, words=self.words_spoken(c.key)) if c.key else c for c in out]
+        if by == "year":
+            out.sort(key=lambda c: c.key)
+        return out
+
+    def _places_of(self, docnum: int) -> list[str]:
+        """The record's own "Associated Places" of a turn, as gazetteer names where known."""
+        from .places import gazetteer
+
+        found = [t for t in self._place_terms() if docnum in self._term_docs("places", t)]
+        names = []
+        for key in found:
+            place = gazetteer().find(key)
+            names.append(place.name if place else key.title())
+        return names
+
+    def _place_terms(self) -> list[str]:
+        reader = self.searcher.reader()
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("places")]
+
+    def words_spoken(self, speaker_id: str) -> int:
+        """Words (index tokens) in all turns of one speaker: the base of per-10,000 rates."""
+        total = self._words.get(speaker_id)
+        if total is None:
+            docs = self._term_docs("speaker_id", speaker_id)
+            total = self._words[speaker_id] = sum(
+                self.searcher.doc_field_length(n, "text", 0) for n in docs
+            )
+        return total
+
+    def dates(self, docs: set[int] | None) -> list[tuple[str, str | None]]:
+        """(doc_id, record date as ISO text or None) of each matching turn."""
+        reader = self.searcher.reader()
+        numbers = range(self.searcher.doc_count_all()) if docs is None else sorted(docs)
+        out = []
+        for n in numbers:
+            if not reader.is_deleted(n):
+                f = self.searcher.stored_fields(n)
+                out.append((f["doc_id"], f.get("date")))
+        return out
+
     # -- queries -------------------------------------------------------------------------
 
-    def parse(self, text: str) -> Any:
-        from whoosh import qparser
+    def compile(self, text: str, *, exact: bool = False, strict: bool = True) -> Compiled:
+        """The engine query for `text` (see `query.py`), place names expanded unless `exact`."""
+        notes: list[str] = []
+        positive: list[Any] = []
+        try:  # parsing and compiling recurse once per nesting level and per chained term
+            parsed = ql.Parsed(ql.parse(text)) if strict else ql.parse_lenient(text)
+            tree = parsed.node if exact else ql.expand_places(parsed.node)
+            q = self._to_whoosh(tree, notes, positive, negated=False)
+        except RecursionError:
+            raise QuerySyntaxError("query nested too deeply (or too many terms) to run") from None
+        return Compiled(text, tree, q, positive, parsed.warnings, tuple(notes))
 
-        check_syntax(text)
-        if self._parser is None:
-            self._parser = qparser.QueryParser("text", self.ix.schema, group=qparser.AndGroup)
-            self._parser.remove_plugin_class(qparser.FieldsPlugin)
-        return self._parser.parse(text)
+    def parse(self, text: str, *, exact: bool = False) -> Any:
+        """The Whoosh query for `text` (strict syntax)."""
+        return self.compile(text, exact=exact).query
+
+    def _to_whoosh(
+        self, node: ql.Node | None, notes: list[str], positive: list[Any], negated: bool
+    ) -> Any:
+        from whoosh import query as wq
+
+        if node is None:
+            return wq.Every()
+        if isinstance(node, ql.And):
+            pos, neg = [], []
+            for child in node.children:
+                if isinstance(child, ql.Not):
+                    neg.append(self._to_whoosh(child.child, notes, positive, not negated))
+                else:
+                    pos.append(self._to_whoosh(child, notes, positive, negated))
+            q = wq.And(pos) if pos else wq.Every()
+            return wq.AndNot(q, wq.Or(neg)) if neg else q
+        if isinstance(node, ql.Or):
+            return wq.Or([self._to_whoosh(c, notes, positive, negated) for c in node.children])
+        if isinstance(node, ql.Not):
+            inner = self._to_whoosh(node.child, notes, positive, not negated)
+            return wq.AndNot(wq.Every(), inner)
+        if isinstance(node, ql.Field):
+            return self._field_query(node, notes)
+        q = _text_query(node)
+        if not negated and q is not wq.NullQuery:
+            positive.append(q)
+        return q
+
+    def _field_query(self, node: ql.Field, notes: list[str]) -> Any:
+        from whoosh import query as wq
+
+        if node.name == "speaker":
+            keys = query_keys(node.value, self.registry)
+            terms = [wq.Term("speaker_keys", k) for k in keys]
+        elif node.name == "date":
+            first, last = ql.date_bounds(node.value)
+            start = parse_user_date(first).start if first else None
+            end = parse_user_date(last).end if last else None
+            lo = day_number(start) if start else 1
+            hi = day_number(end) if end else 10**7
+            if lo > hi:
+                notes.append(f"The date range date:{node.value} is empty")
+                return wq.NullQuery
+            days = [wq.NumericRange("day_start", 1, hi), wq.NumericRange("day_end", lo, None)]
+            return wq.ConstantScoreQuery(wq.And(days))
+        elif node.name == "topic":
+            terms = [wq.Term("topics", topic_key(node.value))]
+        elif node.name == "place":
+            from .places import gazetteer
+
+            found = gazetteer().find(node.value)
+            names = found.forms if found else (node.value,)
+            terms = [wq.Term("places", topic_key(n)) for n in names]
+        else:
+            terms = [wq.Term("doc_id", node.value)]
+        if not any(self._term_docs(t.fieldname, t.text) for t in terms):
+            notes.append(f"No turn has {node.name}:{node.value}")
+        return wq.ConstantScoreQuery(wq.Or(terms))
 
     def search(
-        self, text: str, filters: Filters, limit: int = 10, offset: int = 0
+        self,
+        text: str,
+        filters: Filters,
+        limit: int = 10,
+        offset: int = 0,
+        *,
+        sort: str = "relevance",
+        exact: bool = False,
+        strict: bool = True,
     ) -> SearchResults:
-        from whoosh.query import Every, NullQuery
+        from whoosh.query import NullQuery
 
         limit = max(0, min(int(limit), MAX_LIMIT))
         offset = max(0, int(offset))
         text = text.strip()
         if not text and not filters.any():
             raise QuerySyntaxError("empty query: give words to search for, or a filter")
-        notes: list[str] = []
+        if sort not in SORTS:
+            raise QuerySyntaxError(f"unknown sort {sort!r}: choose {' or '.join(SORTS)}")
+        compiled = self.compile(text, exact=exact, strict=strict)
+        notes = [f"warning: {w}" for w in compiled.warnings] + list(compiled.notes)
         allowed = self.filter_set(filters, notes)
-        q = self.parse(text) if text else Every()
+        q = compiled.query
         if (allowed is not None and not allowed) or q is NullQuery:
-            if not notes:
+            if len(notes) == len(compiled.warnings):
                 notes.append("No turn matches the filters")
             return SearchResults(text, 0, (), offset, tuple(notes))
-        results = self.searcher.search(q, filter=allowed, limit=offset + limit if limit else 1)
+        sortedby = self._date_order() if sort == "date" else None
+        try:  # Whoosh builds its matcher tree recursively: thousands of terms overflow it
+            results = self.searcher.search(
+                q, filter=allowed, limit=offset + limit if limit else 1, sortedby=sortedby
+            )
+        except RecursionError:
+            raise QuerySyntaxError("query nested too deeply (or too many terms) to run") from None
         total = len(results)
-        terms = self._highlight_terms(q)
+        terms = self._highlight_terms(compiled.positive)
         hits = tuple(
-            self._hit(results[i], results.score(i), terms)
+            self._hit(results[i], results.score(i) if sortedby is None else 0.0, terms)
             for i in range(offset, min(offset + limit, results.scored_length()))
         )
         if not total and filters.any() and not notes:
             notes.append("No turn matches the query within the filters")
         return SearchResults(text, total, hits, offset, tuple(notes))
 
-    def _highlight_terms(self, q: Any) -> frozenset[str]:
-        terms = q.existing_terms(self.searcher.reader(), expand=True)
-        return frozenset(
-            t.decode("utf-8") if isinstance(t, bytes) else t for f, t in terms if f == "text"
-        )
+    def _date_order(self) -> Any:
+        """Oldest record first, turns in document order; undated records last."""
+        from whoosh.sorting import FunctionFacet
 
-    def _hit(self, fields: Any, score: float, terms: frozenset[str]) -> Hit:
+        days = self.searcher.reader().column_reader("day_start")
+
+        def key(_searcher: Any, docnum: int) -> tuple[int, int]:
+            return (days[docnum] or 10**7, docnum)
+
+        return FunctionFacet(key)
+
+    def _highlight_terms(self, queries: list[Any]) -> Highlight:
+        """What to mark in a hit: single terms, and phrases (marked only where they occur)."""
+        from whoosh import query as wq
+
+        reader = self.searcher.reader()
+        terms: set[str] = set()
+        phrases: list[tuple[str, ...]] = []
+
+        def walk(q: Any) -> None:
+            if isinstance(q, wq.Phrase) and q.slop <= 1:
+                phrases.append(tuple(q.words))
+            elif isinstance(q, wq.Or | wq.And):
+                for sub in q.subqueries:
+                    walk(sub)
+            else:
+                for f, t in q.existing_terms(reader, expand=True):
+                    if f == "text":
+                        terms.add(t.decode("utf-8") if isinstance(t, bytes) else t)
+
+        for q in queries:
+            walk(q)
+        return Highlight(frozenset(terms), tuple(phrases))
+
+    def _hit(self, fields: Any, score: float, terms: Highlight) -> Hit:
         text = fields["text"]
-        snip, marks = snippet(text, terms)
+        snip, marks = snippet(text, terms.terms, phrases=terms.phrases)
         return Hit(
             id=fields["id"],
             doc_id=fields["doc_id"],
@@ -223,14 +438,113 @@ class TurnSearcher:
         )
 
 
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A query as the engine runs it: the parsed tree (places expanded) and the Whoosh query."""
+
+    text: str
+    tree: ql.Node | None
+    query: Any
+    #: the parts that must match (their words are marked in snippets)
+    positive: list[Any]
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def explain(self) -> str:
+        return f"{ql.describe(self.tree)}\n  engine: {self.query}"
+
+
+def _analyzed(text: str) -> tuple[list[str], str | None]:
+    """The index terms of `text` and, for one hyphenated compound, its joined term."""
+    from .analysis import scan, stem
+
+    found = list(scan(text))
+    joined = found[0][3] if found and len(found) > 1 else None
+    if joined is not None and any(j for _, _, _, j in found[1:]):
+        joined = None
+    return [stem(w) for w, _, _, _ in found], stem(joined) if joined else None
+
+
+def _words_query(text: str, slop: int = 0) -> Any:
+    """A word or phrase as Whoosh sees it: a term, or a phrase when it analyzes into several."""
+    from whoosh import query as wq
+
+    terms, joined = _analyzed(text)
+    if not terms:
+        return wq.NullQuery
+    if len(terms) == 1:
+        return wq.Term("text", terms[0])
+    phrase = wq.Phrase("text", terms, slop=slop + 1)
+    return wq.Or([phrase, wq.Term("text", joined)]) if joined else phrase
+
+
+def _text_query(node: ql.Node) -> Any:
+    from whoosh import query as wq
+
+    from .analysis import fold, stem
+
+    if isinstance(node, ql.Word):
+        return _words_query(node.text)
+    if isinstance(node, ql.Phrase):
+        return _words_query(node.text, node.slop)
+    if isinstance(node, ql.Place):
+        return wq.Or([_words_query(form) for form in node.forms])
+    if isinstance(node, ql.Fuzzy):
+        terms, _ = _analyzed(node.text)
+        if len(terms) != 1:
+            return _words_query(node.text)
+        return wq.FuzzyTerm("text", terms[0], maxdist=node.distance, prefixlength=1)
+    if isinstance(node, ql.Wildcard):
+        pattern = fold(node.pattern)
+        if pattern.endswith("*") and "*" not in pattern[:-1] and "?" not in pattern:
+            # the index holds stems: "negotiat*" must reach "negoti" (from "negotiation")
+            prefix = pattern[:-1]
+            stemmed = stem(prefix)
+            return wq.Prefix("text", stemmed if prefix.startswith(stemmed) else prefix)
+        return wq.Wildcard("text", pattern)
+    raise TypeError(f"not a text query: {node!r}")  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    terms: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+
 def snippet(
-    text: str, terms: frozenset[str], width: int = SNIPPET_CHARS
+    text: str,
+    terms: frozenset[str],
+    width: int = SNIPPET_CHARS,
+    phrases: Sequence[tuple[str, ...]] = (),
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The passage of `text` with the most matched words, and where they are in it."""
-    from .analysis import stem, words
+    """The passage of `text` with the most matched words, and where they are in it.
+
+    `terms` are marked wherever they occur; the words of `phrases` only where the whole
+    phrase does ("of" is not marked because the query held "Republic of Korea").
+    """
+    from .analysis import scan, stem
 
     flat = text.replace("\n", " ")
-    matches = [(s, e) for w, s, e in words(flat) if stem(w) in terms] if terms else []
+    scanned = list(scan(flat)) if terms or phrases else []
+    found = [(stem(w), s, e) for w, s, e, _ in scanned]
+    marked = [t in terms for t, _, _ in found]
+    for i, (_, _, _, joined) in enumerate(scanned):
+        if joined and stem(joined) in terms:  # "Yongnam" matched the compound "Yong-nam"
+            parts, j = "", i
+            while j < len(scanned) and parts != joined:
+                parts += scanned[j][0]
+                marked[j] = True
+                j += 1
+    stems = [t for t, _, _ in found]
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(stems) - n + 1):
+            if tuple(stems[i : i + n]) == phrase:
+                marked[i : i + n] = [True] * n
+    matches = [(s, e) for (_, s, e), m in zip(found, marked, strict=True) if m]
     if len(flat) <= width:
         start, end = 0, len(flat)
     else:

@@ -45,6 +45,7 @@ def test_json_output_shape(in_tmp: Path) -> None:
         "text",
         "snippet",
         "score",
+        "citation",
     }
     assert hit["date"] == "1988-05-04" and hit["path"].endswith("176345.txt")
     lines = run("search", "Korea", "--format", "jsonl").stdout.splitlines()
@@ -68,10 +69,10 @@ def test_errors_are_one_line(in_tmp: Path, tmp_path: Path) -> None:
     assert r.stderr.startswith("searcher: No index in") and "run: searcher index" in r.stderr
     assert r.stderr.count("\n") == 1
     run("index")
-    r = run("search", '"South Korea')
-    assert (
-        r.exit_code == 2 and "unbalanced double quote" in r.stderr and "Traceback" not in r.stderr
-    )
+    r = run("search", '"South Korea')  # the CLI repairs the query and warns (issue 5)
+    assert r.exit_code == 0 and "warning: unbalanced double quote" in r.stderr
+    r = run("search", "spaeker:Gorbachev")
+    assert r.exit_code == 2 and "speaker:" in r.stderr and "Traceback" not in r.stderr
     r = run("search", "Korea", "--from", "May 1988")
     assert r.exit_code == 2 and "YYYY" in r.stderr
     r = run("search")

@@ -14,15 +14,18 @@ from types import ModuleType
 
 from ..errors import ReadError
 from ..model import Transcript
-from . import wilson
-from .text import decode, read_bytes
+from . import frus, hsg, jsonl, plain, wilson
+from .text import decode, read_bytes, read_head
 
 #: text formats in detection order: the first whose `looks_like` says yes reads the file
-TEXT_READERS: dict[str, ModuleType] = {"wilson": wilson}
+#: (plain is last: it accepts any text with front matter or two speaker labels)
+TEXT_READERS: dict[str, ModuleType] = {"wilson": wilson, "hsg": hsg, "jsonl": jsonl, "plain": plain}
 #: formats read from the path rather than from decoded text
-PATH_READERS: dict[str, Callable[[str], list[Transcript]]] = {}
+PATH_READERS: dict[str, Callable[[str], list[Transcript]]] = {"frus": frus.read}
 #: sniffers for path formats: (name, test on the first bytes)
-PATH_SNIFFERS: list[tuple[str, Callable[[bytes, str], bool]]] = []
+PATH_SNIFFERS: list[tuple[str, Callable[[bytes, str], bool]]] = [("frus", frus.sniff)]
+#: which copy of a document wins when two files hold the same id (higher is richer)
+FORMAT_RANK = {"frus": 3, "jsonl": 2, "wilson": 1, "hsg": 1, "plain": 0}
 
 #: file endings read when walking a folder; explicit file arguments are always read
 EXTENSIONS = (".txt", ".text", ".md", ".xml", ".jsonl")
@@ -62,7 +65,7 @@ def _read(path: str, format: str | None) -> ReadResult:
     if format in PATH_READERS:
         return ReadResult(path, format, PATH_READERS[format](path))
     if format is None and PATH_SNIFFERS:
-        head = _head(path)
+        head = read_head(path)
         for name, sniff in PATH_SNIFFERS:
             if sniff(head, path):
                 return ReadResult(path, name, PATH_READERS[name](path))
@@ -79,16 +82,14 @@ def _read(path: str, format: str | None) -> ReadResult:
     return ReadResult(path, format, transcripts, warnings)
 
 
-def _head(path: str, size: int = 4096) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read(size)
-    except FileNotFoundError:
-        raise ReadError(path, "file vanished before it could be read") from None
-    except IsADirectoryError:
-        raise ReadError(path, "is a directory") from None
-    except OSError as e:
-        raise ReadError(path, e.strerror or str(e)) from None
+def read_order(items: Iterable[str | ReadError]) -> list[str | ReadError]:
+    """XML files (FRUS TEI volumes) first, otherwise the order given.
+
+    A document read twice keeps its first copy, so the richer TEI copy of a FRUS document
+    must come before its history.state.gov page.
+    """
+    items = list(items)
+    return sorted(items, key=lambda i: not (isinstance(i, str) and i.lower().endswith(".xml")))
 
 
 def iter_files(paths: Iterable[str]) -> Iterator[str | ReadError]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from ..errors import ReadError
 
@@ -21,12 +24,21 @@ class Decoded:
 
 
 def decode(data: bytes, path: str) -> Decoded:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 with a warning."""
-    if not data.strip():
-        raise ReadError(path, "empty file")
+    """UTF-8 (with or without BOM), UTF-16/32 with BOM, else Windows-1252 with a warning.
+
+    Mojibake in valid UTF-8 (`RenĂ©e`) is kept as it is: guessing repairs would change
+    what the archive published. Binary and empty files raise `ReadError`.
+    """
+    decoded = _decode(data, path)
+    if not decoded.text.strip():
+        raise ReadError(path, "empty file (nothing but whitespace)" if data else "empty file")
+    return decoded
+
+
+def _decode(data: bytes, path: str) -> Decoded:
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
         if data.startswith(bom):
-            return Decoded(data.decode(enc, errors="replace"), enc)
+            return Decoded(data.decode(enc, errors="replace").lstrip("\ufeff"), enc)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Decoded(data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16")
     if b"\x00" in data[:8192]:
@@ -52,24 +64,58 @@ def _control_ratio(text: str) -> float:
 
 
 def read_bytes(path: str) -> bytes:
-    import os
-
-    try:
-        size = os.path.getsize(path)
+    """The whole file, refused above `MAX_TEXT_BYTES` even if it grows while being read."""
+    with _open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
         if size > MAX_TEXT_BYTES:
-            raise ReadError(
-                path, f"too large ({size // 2**20} MB > {MAX_TEXT_BYTES // 2**20} MB limit)"
-            )
-        with open(path, "rb") as f:
-            return f.read()
-    except ReadError:
-        raise
+            raise ReadError(path, _too_large(size))
+        data = _read(f, path, MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise ReadError(path, _too_large(len(data)) + "; it grew while being read")
+    return data
+
+
+def read_head(path: str, size: int = 4096) -> bytes:
+    """The first bytes, for format sniffing (with the same checks as `read_bytes`)."""
+    with _open_regular(path) as f:
+        return _read(f, path, size)
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """Opened non-blocking and checked to be a regular file first, so a FIFO or a device
+    named `*.txt` cannot hang a run; every failure is a `ReadError`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise ReadError(path, "broken symbolic link") from None
         raise ReadError(path, "file vanished before it could be read") from None
     except IsADirectoryError:
         raise ReadError(path, "is a directory") from None
     except OSError as e:
         raise ReadError(path, e.strerror or str(e)) from None
+    f = os.fdopen(fd, "rb")
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadError(path, "is a directory")
+        if not stat.S_ISREG(mode):
+            raise ReadError(path, "not a regular file (a pipe, socket or device)")
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def _read(f: BinaryIO, path: str, size: int) -> bytes:
+    try:
+        return f.read(size)
+    except OSError as e:
+        raise ReadError(path, e.strerror or str(e)) from None
+
+
+def _too_large(size: int) -> str:
+    return f"too large ({size / 2**20:.0f} MB > {MAX_TEXT_BYTES // 2**20} MB limit)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,11 +28,134 @@ _PERIOD_LABEL = re.compile(
 
 #: words that open a field line ("Date: …"), never a speaker label
 FIELD_WORDS = frozenset(
-    ["subject", "date", "time", "place", "places", "participants", "participant", "present", "source", "note", "notes", "copy", "attachment", "attachments", "enclosure", "enclosures", "cc", "to", "from", "re", "summary", "drafted", "cleared", "approved", "classification", "distribution", "ps", "p.s.", "memorandum", "memcon", "telegram", "tel", "topic", "topics", "location", "agenda", "also", "attending", "chairing", "chaired", "us", "u.s.", "ussr", "soviet", "side", "american", "side", "chinese", "side", "begin", "end", "text", "translation", "translated", "remarks", "document", "documents", "file", "record", "reference", "footnote", "page", "question", "answer", "q", "a", "item", "items", "comment", "comments", "addendum", "annex", "appendix", "conclusion", "introduction", "background", "purpose", "result", "results", "title", "sender", "recipient", "addressee", "secret", "confidential", "unclassified", "top"]
+    [
+        "subject",
+        "date",
+        "time",
+        "place",
+        "places",
+        "participants",
+        "participant",
+        "present",
+        "source",
+        "note",
+        "notes",
+        "copy",
+        "attachment",
+        "attachments",
+        "enclosure",
+        "enclosures",
+        "cc",
+        "to",
+        "from",
+        "re",
+        "summary",
+        "drafted",
+        "cleared",
+        "approved",
+        "classification",
+        "distribution",
+        "ps",
+        "p.s.",
+        "memorandum",
+        "memcon",
+        "telegram",
+        "tel",
+        "topic",
+        "topics",
+        "location",
+        "agenda",
+        "also",
+        "attending",
+        "chairing",
+        "chaired",
+        "us",
+        "u.s.",
+        "ussr",
+        "soviet",
+        "side",
+        "american",
+        "side",
+        "chinese",
+        "side",
+        "begin",
+        "end",
+        "text",
+        "translation",
+        "translated",
+        "remarks",
+        "document",
+        "documents",
+        "file",
+        "record",
+        "reference",
+        "footnote",
+        "page",
+        "question",
+        "answer",
+        "q",
+        "a",
+        "item",
+        "items",
+        "comment",
+        "comments",
+        "recommendation",
+        "recommendations",
+        "inr",
+        "addendum",
+        "annex",
+        "appendix",
+        "conclusion",
+        "introduction",
+        "background",
+        "purpose",
+        "result",
+        "results",
+        "title",
+        "sender",
+        "recipient",
+        "addressee",
+        "secret",
+        "confidential",
+        "unclassified",
+        "top",
+    ]
 )
 #: capitalized acronyms that start sentences but are not people
 NOT_PEOPLE = frozenset(
-    ["USSR", "USA", "US", "UN", "NATO", "CPSU", "PRC", "DPRK", "ROK", "GDR", "FRG", "KGB", "CIA", "NSC", "CC", "KWP", "CCP", "PLA", "SALT", "START", "INF", "ABM", "SDI", "TASS", "OK", "NO", "YES", "END", "BEGIN", "NOTE", "TEXT"]
+    [
+        "USSR",
+        "USA",
+        "US",
+        "UN",
+        "NATO",
+        "CPSU",
+        "PRC",
+        "DPRK",
+        "ROK",
+        "GDR",
+        "FRG",
+        "KGB",
+        "CIA",
+        "NSC",
+        "CC",
+        "KWP",
+        "CCP",
+        "PLA",
+        "SALT",
+        "START",
+        "INF",
+        "ABM",
+        "SDI",
+        "TASS",
+        "OK",
+        "NO",
+        "YES",
+        "END",
+        "BEGIN",
+        "NOTE",
+        "TEXT",
+    ]
 )
 MAX_LABEL_CHARS = 60
 
@@ -63,8 +186,8 @@ def match_label(text: str) -> Label | None:
                 continue
             if bare[0].lower() in FIELD_WORDS:
                 continue
-        if re.fullmatch(r"\d+", label):
-            continue
+        if re.fullmatch(r"\d+|[IVXL]+", label):
+            continue  # a paragraph or section number ("II."), not a speaker
         return Label(label, (m["dir"] or "").strip() or None, text[m.end() :].strip())
     return None
 
@@ -83,7 +206,8 @@ def split_turns(doc_id: str, paras: Iterable[Paragraph], start: int = 1) -> list
 
     A label opens a `labelled` turn that runs over the following paragraphs until the next
     label (a label alone on its line takes the paragraphs after it as its speech).
-    Paragraphs before the first label, and editorial paragraphs, are `narrative`; speech
+    Paragraphs before the first label, editorial paragraphs and stage directions attached to
+    a label are `narrative`; speech
     that resumes after an editorial paragraph is a `continuation` turn of the same label.
     """
     turns: list[Turn] = []
@@ -103,6 +227,10 @@ def split_turns(doc_id: str, paras: Iterable[Paragraph], start: int = 1) -> list
         lab = match_label(para.text)
         if lab is not None:
             flush()
+            if lab.direction:  # "GORBACHEV (reads a memorandum)." — a direction, not speech
+                label, kind = None, "narrative"
+                current.append(f"({lab.direction})")
+                flush()
             label, kind = lab.label, "labelled"
             current.append(lab.rest)
         elif is_editorial(para.text):

@@ -7,6 +7,7 @@ import re
 
 from ..dates import parse_date_line
 from ..model import DateRange, Participant, Transcript
+from . import reported
 from .text import Paragraph, paragraphs
 from .turns import split_turns
 
@@ -135,7 +136,11 @@ def read(text: str, path: str) -> list[Transcript]:
         if record_id.isdigit()
         else ""
     )
-    turns = split_turns(doc_id, paras)
+    participants = _participants(paras)
+    author = reported.author_from_title(title)
+    turns = reported.apply(
+        split_turns(doc_id, paras), doc_id, author, [p.name for p in participants]
+    )
     return [
         Transcript(
             id=doc_id,
@@ -152,8 +157,9 @@ def read(text: str, path: str) -> list[Transcript]:
             record_id=record_id,
             url=url,
             path=path,
-            participants=_participants(paras),
+            participants=participants,
             format=FORMAT,
+            author=author,
         )
     ]
 

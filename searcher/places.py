@@ -1,0 +1,93 @@
+"""The gazetteer: Cold War places and the other forms records use for them.
+
+"South Korea" should also find "South Korean products" and "the ROK"; "Soviet Union" should
+find "USSR" and "the Soviets". Forms are compared folded (case and accents off) without possessives
+and plural "s", so "Koreans" and "DPRK's" need no entry of their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceName:
+    """One place: its usual name first, then every other form, as written in the gazetteer."""
+
+    name: str
+    forms: tuple[str, ...]
+
+
+def _key(word: str) -> str:
+    """A folded word without a plural "s": names need no stemmer (and no NLTK at query time)."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _terms(text: str) -> tuple[str, ...]:
+    from .analysis import words
+
+    return tuple(_key(w) for w, _, _ in words(text))
+
+
+class Gazetteer:
+    """Places looked up by any of their forms (compared folded, possessives and plurals off)."""
+
+    def __init__(self, places: list[PlaceName]) -> None:
+        self.places = places
+        self._by_terms: dict[tuple[str, ...], PlaceName] = {}
+        for place in places:
+            for form in place.forms:
+                terms = _terms(form)
+                other = self._by_terms.get(terms)
+                if other is not None and other is not place:
+                    raise ValueError(f"{form!r} names both {other.name} and {place.name}")
+                if terms:
+                    self._by_terms[terms] = place
+        #: the most words a form has (how far ahead a query needs looking)
+        self.longest = max((len(t) for t in self._by_terms), default=1)
+
+    def words(self) -> set[str]:
+        """Every word of every form (stemmed at build time, so queries need no NLTK)."""
+        from .analysis import words
+
+        return {w for p in self.places for form in p.forms for w, _, _ in words(form)}
+
+    @classmethod
+    def from_toml(cls, text: str) -> Gazetteer:
+        data = tomllib.loads(text)
+        places = []
+        for entry in data.get("place", []):
+            name = str(entry["name"])
+            forms = tuple(dict.fromkeys([name, *map(str, entry.get("forms", []))]))
+            places.append(PlaceName(name, forms))
+        return cls(places)
+
+    def find(self, text: str) -> PlaceName | None:
+        """The place `text` names exactly (any form, any case or plural), or None."""
+        return self._by_terms.get(_terms(text))
+
+    def mentioned(self, text: str) -> list[str]:
+        """Names of the places `text` mentions (where forms overlap, the longest wins)."""
+        terms = _terms(text)
+        found: dict[str, None] = {}
+        i = 0
+        while i < len(terms):
+            for j in range(min(len(terms), i + self.longest), i, -1):
+                place = self._by_terms.get(terms[i:j])
+                if place is not None:
+                    found[place.name] = None
+                    i = j
+                    break
+            else:
+                i += 1
+        return list(found)
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The bundled gazetteer (searcher/data/places.toml), read once per process."""
+    text = resources.files("searcher").joinpath("data/places.toml").read_text(encoding="utf-8")
+    return Gazetteer.from_toml(text)

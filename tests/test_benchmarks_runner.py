@@ -1,0 +1,59 @@
+"""The benchmark runner works end to end on a tiny corpus (figures are not checked: no timing)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from benchmarks import generate, run
+
+
+def test_generator_is_deterministic_and_readable(tmp_path: Path) -> None:
+    from searcher.readers import read_file
+
+    gen = generate.Generator()
+    assert gen.document(3) == generate.Generator().document(3)
+    assert gen.document(3) != gen.document(4)
+    path = tmp_path / "doc.txt"
+    path.write_text(gen.document(3)[1], encoding="utf-8")
+    (doc,) = read_file(str(path)).transcripts
+    assert doc.id == "300003" and doc.date.start is not None
+    assert doc.topics and doc.places and len(doc.turns) >= 2
+    assert all(t.label for t in doc.turns)
+
+
+def test_runner_measures_everything_and_renders(tmp_path: Path) -> None:
+    res = run.run(
+        "tiny",
+        str(tmp_path / "work"),
+        per_class=1,
+        cold_repeats=1,
+        cold_words=1,
+        source=str(tmp_path / "source"),
+    )
+    assert res["turns"] > 0 and res["docs"] == generate.SIZES["tiny"]
+    assert set(res["warm"]["classes"]) == {*run.CLASSES, "all"}
+    assert res["warm"]["queries"] == len(run.CLASSES)
+    assert res["warm"]["count_mismatches"] < len(run.CLASSES)  # same turns, same filters
+    assert res["build"]["mb_s"] > 0 and res["size_mb"]["fts"] > 0
+    assert all(res["reindex"][k] > 0 for k in ("noop", "changed", "added", "removed"))
+    if shutil.which("rg"):
+        assert res["cold"]["rg"] is not None
+    text = run.render([res])
+    assert "## tiny" in text and "| warm speaker+date p50 / p95, ms |" in text
+    assert re.search(r"\| build, MB/s[^|]*\| [\d.]+ \| [\d.]+ \| [\d.]+x \|", text)
+
+
+def test_help_and_version_import_no_engine() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom searcher.cli import main\n"
+        "for args in (['--help'], ['--version'], ['search', '--help']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "print(sorted(m for m in ('whoosh', 'nltk') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,215 @@
+"""Updating an index: only changed files are read, and the result equals a full rebuild."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from searcher import Archive
+from searcher import build as build_module
+from searcher import index as store
+from searcher.build import build, optimize
+
+# Invented people only: these texts put words in nobody's mouth.
+PAGE = """Skip to content
+
+{date}
+
+Memorandum of Conversation between Ivan Petrov and Anna Smirnova, Vienna
+
+Ivan Petrov: {first}
+
+Anna Smirnova: {second}
+
+Petrov and Smirnova discuss {topic}.
+
+
+Associated Topics
+
+{topic}
+
+Record ID
+
+{rid}
+"""
+
+
+def write(folder: Path, rid: int, first: str, second: str = "We agree.") -> Path:
+    path = folder / f"{rid}.txt"
+    topic = "Trade" if rid % 2 else "Energy"
+    text = PAGE.format(
+        date=f"May {rid % 28 + 1}, 1970", first=first, second=second, topic=topic, rid=rid
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def state(index_dir: str) -> dict[str, object]:
+    """What a user can observe of an index: every turn's text and metadata, and the manifest."""
+    with Archive.open(index_dir) as archive:
+        hits = archive.search(speaker=["Ivan Petrov", "Anna Smirnova"], limit=1000).hits
+        turns = sorted((h.id, h.text, h.speaker, h.date) for h in hits)
+        trade = sorted(h.id for h in archive.search("grain", topic="Trade", limit=100).hits)
+    con = store.open_store(os.path.join(index_dir, str(store.read_meta(index_dir)["current"])))
+    files = {os.path.basename(p): r.docs for p, r in store.load_files(con).items()}
+    docs = sorted(r for (r,) in con.execute("SELECT id FROM documents"))
+    con.close()
+    meta = store.read_meta(index_dir)
+    return {
+        "turns": turns,
+        "trade": trade,
+        "files": files,
+        "docs": docs,
+        "stats": (meta["files"], meta["documents"], meta["turns"]),
+    }
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for rid in range(1, 7):
+        write(folder, rid, f"Talk number {rid} about grain and oil.")
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = build_module.read_file
+
+    def counting(path: str, format: str | None = None):  # type: ignore[no-untyped-def]
+        seen.append(os.path.basename(path))
+        return real(path, format)
+
+    monkeypatch.setattr(build_module, "read_file", counting)
+    return seen
+
+
+def test_update_reads_only_changes_and_matches_rebuild(
+    corpus: Path, tmp_path: Path, reads: list[str]
+) -> None:
+    ix = str(tmp_path / "ix")
+    first = build([str(corpus)], ix, workers=1)
+    assert first.files == 6 and len(reads) == 6
+    gen_before = store.read_meta(ix)["current"]
+    reads.clear()
+
+    write(corpus, 2, "Talk number 2 now about grain exports only.")
+    write(corpus, 7, "A new talk about grain.")
+    (corpus / "3.txt").unlink()
+    report = build([str(corpus)], ix, workers=1)
+
+    assert sorted(reads) == ["2.txt", "7.txt"]
+    assert (report.files, report.unchanged, report.removed) == (2, 4, 1)
+    assert store.read_meta(ix)["current"] != gen_before
+    updated = state(ix)
+    assert "3" not in updated["docs"] and "7" in updated["docs"]  # type: ignore[operator]
+    assert any("exports" in t[1] for t in updated["turns"])  # type: ignore[attr-defined]
+
+    rebuilt = str(tmp_path / "rebuilt")
+    build([str(corpus)], rebuilt, workers=1)
+    assert updated == state(rebuilt)
+
+
+def test_nothing_changed_reads_nothing(corpus: Path, tmp_path: Path, reads: list[str]) -> None:
+    ix = str(tmp_path / "ix")
+    build([str(corpus)], ix, workers=1)
+    gen = store.read_meta(ix)["current"]
+    reads.clear()
+    os.utime(corpus / "1.txt")  # touched, same content: hashed, not re-read
+    report = build([str(corpus)], ix, workers=1)
+    assert reads == [] and report.unchanged == 6 and report.files == 0
+    assert store.read_meta(ix)["current"] != gen  # the manifest's new mtime was saved
+    reads.clear()
+    build([str(corpus)], ix, workers=1)
+    assert reads == [] and store.read_meta(ix)["current"] != gen
+
+
+def test_rebuild_reads_everything(corpus: Path, tmp_path: Path, reads: list[str]) -> None:
+    ix = str(tmp_path / "ix")
+    build([str(corpus)], ix, workers=1)
+    reads.clear()
+    report = build([str(corpus)], ix, rebuild=True, workers=1)
+    assert len(reads) == 6 and report.unchanged == 0
+
+
+def test_previous_generation_untouched_by_update(corpus: Path, tmp_path: Path) -> None:
+    """Segment files are hard-linked, never rewritten: the old generation stays valid."""
+    ix = str(tmp_path / "ix")
+    build([str(corpus)], ix, workers=1)
+    old = os.path.join(ix, str(store.read_meta(ix)["current"]))
+    before = {n: (tmp_path / "ix" / old / n).read_bytes() for n in os.listdir(old)}
+    archive = Archive.open(ix)  # a reader keeps using the old generation meanwhile
+    assert archive.search("number", limit=100).total == 6
+    write(corpus, 1, "Changed talk about grain.")
+    build([str(corpus)], ix, workers=1)
+    assert archive.search("number", limit=100).total == 6
+    archive.close()
+    assert not os.path.exists(old) or before == {
+        n: (tmp_path / "ix" / old / n).read_bytes() for n in os.listdir(old)
+    }
+
+
+def test_parallel_build_equals_serial(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for rid in range(1, build_module.PARALLEL_MIN + 5):
+        write(folder, rid, f"Talk {rid} about grain.", f"Reply {rid}.")
+    build([str(folder)], str(tmp_path / "a"), workers=1)
+    build([str(folder)], str(tmp_path / "b"), workers=2)
+    assert state(str(tmp_path / "a")) == state(str(tmp_path / "b"))
+
+
+def test_optimize_merges_segments(corpus: Path, tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    build([str(corpus)], ix, workers=1)
+    write(corpus, 8, "Another talk about grain.")
+    build([str(corpus)], ix, workers=1)
+    before = state(ix)
+    assert optimize(ix) == 2
+    assert optimize(ix) == 1
+    assert state(ix) == before
+    assert json.loads((tmp_path / "ix" / store.META).read_text())["turns"] == before["stats"][2]  # type: ignore[index]
+
+
+def test_cli_index_updates_and_optimize(corpus: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import main
+
+    ix = str(tmp_path / "ix")
+    runner = CliRunner()
+    first = runner.invoke(main, ["index", str(corpus), "--index", ix])
+    assert first.exit_code == 0, first.output
+    write(corpus, 9, "One more talk about grain.")
+    again = runner.invoke(main, ["index", str(corpus), "--index", ix])
+    assert again.exit_code == 0
+    assert "1 files indexed" in again.stderr and "6 unchanged" in again.stderr
+    rebuilt = runner.invoke(main, ["index", str(corpus), "--index", ix, "--rebuild"])
+    assert "7 files indexed" in rebuilt.stderr and "unchanged" not in rebuilt.stderr
+    merged = runner.invoke(main, ["optimize", "--index", ix])
+    assert merged.exit_code == 0 and merged.stdout == ""
+    assert "merged 1 segment into one" in merged.stderr
+
+
+def test_saved_stems_spare_nltk(corpus: Path, tmp_path: Path) -> None:
+    """A query process that preloads an index's stem map stems its words without NLTK."""
+    import subprocess
+    import sys
+
+    ix = str(tmp_path / "ix")
+    build([str(corpus)], ix, workers=1)
+    gen = os.path.join(ix, str(store.read_meta(ix)["current"]))
+    probe = (
+        "import sys; from searcher.analysis import load_stems, stem\n"
+        f"assert load_stems({gen!r}) > 0\n"
+        "print(stem('agree'), stem('grain'), 'nltk' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["agre", "grain", "False"]
