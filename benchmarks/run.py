@@ -293,6 +293,10 @@ def cold_queries(
             if rg:
                 grep.append(child([rg, "-i", "-w", "-c", w, data], env)[0] * 1000)
     help_s = statistics.median(child([*cmd, "--help"], env)[0] * 1000 for _ in range(repeats))
+    # the floor every Python tool pays on this machine before importing anything of its own
+    python_s = statistics.median(
+        child([sys.executable, "-c", "pass"], env)[0] * 1000 for _ in range(repeats)
+    )
     probe = (
         "import sys; from searcher.cli import main\n"
         "try: main(['--version'])\nexcept SystemExit: pass\n"
@@ -305,6 +309,7 @@ def cold_queries(
         "rg": statistics.median(grep) if grep else None,
         "rss_mb": max(rss),
         "help_ms": help_s,
+        "python_ms": python_s,
         "version_imports": heavy,
     }
 
@@ -464,6 +469,7 @@ def render(results: list[dict[str, Any]]) -> str:
             )
         lines += [
             f"| cold `searcher search`, ms (rg: {c['rg'] or 0:.0f} ms, ratio {_r(c['ours'], c['rg'])}) | {c['ours']:.0f} | {c['fts']:.0f} | {_r(c['ours'], c['fts'])} |",
+            f"| Python start alone (`python -c pass`), ms | {c.get('python_ms', 0):.0f} | | |",
             f"| peak RSS of a cold search, MB | {c['rss_mb']:.0f} | | |",
             f"| `searcher --help`, ms; `--version` imports {c['version_imports']} | {c['help_ms']:.0f} | | |",
             f"| re-index, nothing changed, s | {x['noop']:.2f} | | |",

@@ -8,10 +8,9 @@ for hit in archive.search("South Korea", speaker="Gorbachev").hits:
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from .archive import Archive
-from .build import BuildReport, Progress, Skipped
 from .errors import (
     DateError,
     IndexVersionError,
@@ -23,10 +22,28 @@ from .errors import (
 )
 from .model import DateRange, Hit, Participant, SearchResults, Speaker, Transcript, Turn
 
-try:
-    __version__ = version("searcher")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from .build import BuildReport, Progress, Skipped
+
+    __version__: str
+
+
+def __getattr__(name: str) -> Any:
+    """Loaded on first use, so a search from the terminal does not import the indexing side
+    (readers, writer) or `importlib.metadata`."""
+    if name in ("BuildReport", "Progress", "Skipped"):
+        from . import build
+
+        return getattr(build, name)
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("searcher")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Archive",

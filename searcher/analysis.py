@@ -72,6 +72,33 @@ def _word(raw: str, start: int) -> tuple[str, int, int]:
     return word, start, end
 
 
+#: raw match -> (folded word, start and end offsets within the match): the rule chain of
+#: `_word` runs once per distinct spelling, not once per token
+_RAW: dict[str, tuple[str, int, int]] = {}
+_RAW_MAX = 400_000
+
+
+def _remember(raw: str) -> tuple[str, int, int]:
+    if len(_RAW) >= _RAW_MAX:
+        _RAW.clear()
+    hit = _RAW[raw] = _word(raw, 0)
+    return hit
+
+
+def _found(text: str) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) of each non-empty word, in one pass of the token regex."""
+    cache = _RAW
+    found: list[tuple[str, int, int]] = []
+    append = found.append
+    for m in _TOKEN.finditer(text):
+        raw = m[0]
+        hit = cache.get(raw) or _remember(raw)
+        if hit[0]:
+            s = m.start()
+            append((hit[0], s + hit[1], s + hit[2]))
+    return found
+
+
 def scan(text: str) -> Iterator[tuple[str, int, int, str | None]]:
     """(folded word, start, end, joined compound or None) for each word of `text`.
 
@@ -79,11 +106,11 @@ def scan(text: str) -> Iterator[tuple[str, int, int, str | None]]:
     "SS-20") yields its parts, and its first part also carries the parts joined ("yongnam"),
     so the compound is found whole, by its parts, and written without the hyphen.
     """
-    found: list[tuple[str, int, int]] = []
-    for m in _TOKEN.finditer(text):
-        word, start, end = _word(m.group(), m.start())
-        if word:
-            found.append((word, start, end))
+    found = _found(text)
+    if not any(h in text for h in _HYPHENS):  # no compound possible: the common case
+        for word, start, end in found:
+            yield word, start, end, None
+        return
     i = 0
     while i < len(found):
         j = i
@@ -101,8 +128,7 @@ def scan(text: str) -> Iterator[tuple[str, int, int, str | None]]:
 
 def words(text: str) -> Iterator[tuple[str, int, int]]:
     """(folded word, start, end) for each word of `text`; the spans index the original text."""
-    for word, start, end, _ in scan(text):
-        yield word, start, end
+    return iter(_found(text))
 
 
 class WordTokenizer(Tokenizer):
@@ -138,6 +164,18 @@ class WordTokenizer(Tokenizer):
             yield t
             return
         pos = start_pos - 1
+        if not (chars or keeporiginal or any(h in value for h in _HYPHENS)):
+            # indexing: words and positions only, and no compound to join
+            cache = _RAW
+            for raw in _TOKEN.findall(value):
+                word = (cache.get(raw) or _remember(raw))[0]
+                if word:
+                    pos += 1
+                    t.text, t.boost, t.stopped = word, 1.0, False
+                    if positions:
+                        t.pos = pos
+                    yield t
+            return
         for word, start, end, joined in scan(value):
             pos += 1
             if joined is not None:
@@ -218,11 +256,11 @@ def load_stems(folder: str) -> int:
     """Preload the stems an index saved: queries on known words then never import NLTK."""
     try:
         with open(os.path.join(folder, STEM_MAP), encoding="utf-8") as f:
-            pairs = [line.rstrip("\n").split("\t", 1) for line in f]
+            pairs = dict(line.split("\t", 1) for line in f.read().splitlines())
     except OSError:
         return 0
-    for word, st in pairs:
-        STEMS.cache.setdefault(word, st)
+    pairs.update(STEMS.cache)  # stems this process already knows stay as they are
+    STEMS.cache.update(pairs)
     return len(pairs)
 
 
@@ -244,9 +282,10 @@ class SnowballFilter(Filter):
         return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        cache, stems = STEMS.cache, STEMS
         for t in tokens:
             if not t.stopped:
-                t.text = STEMS(t.text)
+                t.text = cache.get(t.text) or stems(t.text)
             yield t
 
 
@@ -257,4 +296,5 @@ def text_analyzer() -> Composable:
 
 def analyze(text: str) -> list[str]:
     """The terms `text` is indexed under (used for highlighting and topic matching)."""
-    return [STEMS(w) for w, _, _ in words(text)]
+    cache, stems = STEMS.cache, STEMS
+    return [cache.get(w) or stems(w) for w, _, _ in _found(text)]

@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from . import index as store
-from .build import BuildReport, Progress, build
 from .cite import Citation, cite
 from .counts import COUNT_BY, Count, CountBy, PeriodBy, Timeline
 from .counts import timeline as make_timeline
@@ -20,6 +19,7 @@ from .speakers import Registry, SpeakerSummary, index_registry, summarize
 from .topics import TopicCount, TopicNames
 
 if TYPE_CHECKING:
+    from .build import BuildReport, Progress
     from .phrases import Phrase
 
 
@@ -36,13 +36,20 @@ class Archive:
         self.meta = meta
         self.gen_dir = os.path.join(index_dir, str(meta["current"]))
         #: how names are read: the registry the index was built with, unless one is given
-        self.registry = registry or index_registry(self.gen_dir)
+        self._registry = registry
         self._searcher: TurnSearcher | None = None
         self._docs: Any = None
         #: what the last `build` did (set by `Archive.build`)
         self.report: BuildReport | None = None
         self._citations: dict[str, Citation] = {}
         self._names: tuple[str, TopicNames] | None = None
+
+    @property
+    def registry(self) -> Registry:
+        """Read on first use: a search without names never parses people.toml (~0.1 s)."""
+        if self._registry is None:
+            self._registry = index_registry(self.gen_dir)
+        return self._registry
 
     @classmethod
     def open(cls, index_dir: str = "index", *, registry: Registry | None = None) -> Archive:
@@ -66,6 +73,8 @@ class Archive:
         An existing index is updated (only new and changed files are read); `rebuild`
         starts over.
         """
+        from .build import build  # readers and the writer: only an index run needs them
+
         paths = [corpus_paths] if isinstance(corpus_paths, str) else list(corpus_paths)
         report = build(
             paths,
@@ -91,7 +100,7 @@ class Archive:
                     raise
                 ix = store.open_whoosh(self.gen_dir)
             with store.reading(self.index_dir):
-                self._searcher = TurnSearcher(ix, self.registry)
+                self._searcher = TurnSearcher(ix, lambda: self.registry)
         return self._searcher
 
     @property

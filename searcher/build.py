@@ -20,7 +20,7 @@ from typing import Any
 from . import index as store
 from .errors import ReadError
 from .model import Transcript
-from .readers import iter_files, read_file, read_order
+from .readers import iter_files, read_order, stream_file
 from .speakers import (
     Registry,
     document_keys,
@@ -37,6 +37,9 @@ WORKERS = 2
 #: fewer files than this are parsed in-process: a pool costs more than it saves
 PARALLEL_MIN = 32
 CHUNK = 8
+#: files this large are read in the writer's process a transcript at a time, not whole in a
+#: parser process and sent back: a TEI volume of any size then costs bounded memory
+STREAM_MIN = 4 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,30 +259,49 @@ def _copy_generation(src: str, dst: str) -> None:
             shutil.copy2(s, d)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Parsed:
-    """One file as a parser process hands it back to the writer."""
+    """One file for the writer: its transcripts read whole by a parser process, or streamed
+    in this one. `skipped` is set when reading failed, possibly part-way (after some)."""
 
     path: str
     record: store.FileRecord | None
-    transcripts: tuple[Transcript, ...] = ()
+    transcripts: Iterable[Transcript] = ()
     warnings: tuple[str, ...] = ()
     skipped: Skipped | None = None
 
 
-def _parse(path: str, format: str | None, registry: Registry | None, matcher: Matcher) -> _Parsed:
-    """Read one file, resolve speakers, derive topics: the part of indexing that parallelizes."""
+def _stream(path: str, format: str | None, registry: Registry | None, matcher: Matcher) -> _Parsed:
+    """Open one file; its transcripts are read, resolved and given topics as they are used."""
     try:
         st = os.stat(path)
-        result = read_file(path, format)
         digest = file_digest(path)
+        stream = stream_file(path, format)
     except ReadError as e:
         return _Parsed(path, None, skipped=Skipped(e.path, e.reason, e.line))
     except OSError as e:
         return _Parsed(path, None, skipped=Skipped(path, e.strerror or str(e)))
-    docs = tuple(derive(resolve(doc, registry), matcher) for doc in result.transcripts)
     rec = store.FileRecord(path, st.st_size, st.st_mtime, digest, ())
-    return _Parsed(path, rec, docs, tuple(result.warnings))
+    parsed = _Parsed(path, rec, warnings=tuple(stream.warnings))
+    parsed.transcripts = _resolved(stream.transcripts, parsed, registry, matcher)
+    return parsed
+
+
+def _resolved(
+    docs: Iterable[Transcript], parsed: _Parsed, registry: Registry | None, matcher: Matcher
+) -> Iterator[Transcript]:
+    try:
+        for doc in docs:
+            yield derive(resolve(doc, registry), matcher)
+    except ReadError as e:  # malformed XML near the end of a volume: stop there
+        parsed.skipped = Skipped(e.path, e.reason, e.line)
+
+
+def _parse(path: str, format: str | None, registry: Registry | None, matcher: Matcher) -> _Parsed:
+    """Read one file whole, resolve speakers, derive topics: the part that parallelizes."""
+    parsed = _stream(path, format, registry, matcher)
+    parsed.transcripts = tuple(parsed.transcripts)
+    return parsed
 
 
 _WORKER: dict[str, Any] = {}
@@ -301,6 +323,28 @@ def _parse_chunk(paths: list[str]) -> list[_Parsed]:
     return [_parse(p, _WORKER["format"], _WORKER["registry"], _WORKER["matcher"]) for p in paths]
 
 
+def _jobs(paths: list[str]) -> Iterator[str | list[str]]:
+    """Chunks of small files for the parser processes; a large file alone, to be streamed."""
+    chunk: list[str] = []
+    for path in paths:
+        try:
+            large = os.path.getsize(path) >= STREAM_MIN
+        except OSError:
+            large = False  # reported when it is read
+        if large:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield path
+            continue
+        chunk.append(path)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _parse_all(
     paths: list[str],
     format: str | None,
@@ -308,35 +352,40 @@ def _parse_all(
     matcher: Matcher,
     workers: int,
 ) -> Iterator[_Parsed]:
-    """Parsed files in order; a few chunks ahead in `workers` processes, so memory stays flat."""
+    """Parsed files in order; a few chunks ahead in `workers` processes, so memory stays flat.
+
+    Large files are streamed here while the parsers work on the chunks after them.
+    """
     if workers <= 1 or len(paths) < PARALLEL_MIN:
         for p in paths:
-            yield _parse(p, format, registry, matcher)
+            yield _stream(p, format, registry, matcher)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    chunks = iter([paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)])
-    pool: ProcessPoolExecutor | None = None
-    try:
+    jobs = _jobs(paths)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init_worker, initargs=(format, registry, matcher)
+    )
+
+    def submit(job: str | list[str]) -> str | Future[list[_Parsed]]:
+        if isinstance(job, str):
+            return job
         with _sigint_deferred():  # the first submit forks the workers and their manager
-            pool = ProcessPoolExecutor(
-                workers,
-                mp_context=ctx,
-                initializer=_init_worker,
-                initargs=(format, registry, matcher),
-            )
-            pending: deque[Future[list[_Parsed]]] = deque(
-                pool.submit(_parse_chunk, c) for c in itertools.islice(chunks, workers * 4)
-            )
+            return pool.submit(_parse_chunk, job)
+
+    try:
+        pending = deque(submit(job) for job in itertools.islice(jobs, workers * 4))
         while pending:
-            batch = pending.popleft().result()
-            nxt = next(chunks, None)
+            head = pending.popleft()
+            nxt = next(jobs, None)
             if nxt is not None:
-                pending.append(pool.submit(_parse_chunk, nxt))
-            yield from batch
+                pending.append(submit(nxt))
+            if isinstance(head, str):
+                yield _stream(head, format, registry, matcher)
+            else:
+                yield from head.result()
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextlib.contextmanager
@@ -392,24 +441,35 @@ def _write(
             if progress:
                 progress(Progress(error.path, report.files, report.turns, unread, (), total))
         for parsed in _parse_all(plan.read, format, registry, matcher, workers):
-            item, warnings, skipped = parsed.path, parsed.warnings, parsed.skipped
-            if parsed.record is not None:
-                ids = []
-                for doc in parsed.transcripts:
-                    if doc.id in seen:
-                        warnings += (
-                            f"{item}: document {doc.id} was already read from {seen[doc.id]}; "
-                            "this copy is skipped",
-                        )
-                        continue
-                    seen[doc.id] = item
-                    _add(writer, con, doc, registry)
-                    ids.append(doc.id)
-                    report.documents += 1
-                    report.turns += len(doc.turns)
-                rec = parsed.record
+            item, warnings = parsed.path, parsed.warnings
+            ids = []
+            for doc in parsed.transcripts:  # a large file is read as this loop goes
+                if doc.id in seen:
+                    warnings += (
+                        f"{item}: document {doc.id} was already read from {seen[doc.id]}; "
+                        "this copy is skipped",
+                    )
+                    continue
+                seen[doc.id] = item
+                _add(writer, con, doc, registry)
+                ids.append(doc.id)
+                report.documents += 1
+                report.turns += len(doc.turns)
+            record, skipped = parsed.record, parsed.skipped
+            if record is not None and (skipped is None or ids):
+                size = record.size
+                if skipped is not None:
+                    # stopped part-way: what was read stays indexed; size -1 makes the next
+                    # update read the file again (and report it again)
+                    docs = (
+                        f"{len(ids)} documents before it are"
+                        if ids[1:]
+                        else "document before it is"
+                    )
+                    why = f"{skipped.reason}; the {docs} indexed"
+                    skipped, size = Skipped(skipped.path, why, skipped.line), -1
                 store.store_file(
-                    con, store.FileRecord(item, rec.size, rec.mtime, rec.sha1, tuple(ids))
+                    con, store.FileRecord(item, size, record.mtime, record.sha1, tuple(ids))
                 )
                 report.files += 1
             if skipped:

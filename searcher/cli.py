@@ -67,8 +67,22 @@ def _version() -> str:
         return "0+unknown"
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """Looked up only when asked: `importlib.metadata` costs every start ~30 ms."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"searcher {_version()}")
+        ctx.exit()
+
+
 @click.group(cls=Group, context_settings=CONTEXT)
-@click.version_option(version=_version(), prog_name="searcher", message="%(prog)s %(version)s")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "--traceback",
     is_flag=True,

@@ -63,9 +63,24 @@ def segments(text: str) -> Iterator[list[str]]:
             yield ws
 
 
+def _reporting_frame() -> frozenset[str]:
+    """Past-tense speech verbs: "Gorbachev continued" is the note-taker's frame, not a phrase
+    anyone used."""
+    from .readers.reported import SPEECH_VERBS
+
+    return frozenset(v for v in SPEECH_VERBS if " " not in v and v.endswith(("ed", "id", "ld")))
+
+
+FRAME = _reporting_frame() | {"went"}
+
+
 def _useless(*ws: str) -> bool:
     edges = (ws[0], ws[-1])
-    return any(w in STOPWORDS or len(w) == 1 for w in edges) or all(w.isdigit() for w in ws)
+    return (
+        any(w in STOPWORDS or len(w) == 1 for w in edges)
+        or all(w.isdigit() for w in ws)
+        or any(w in FRAME for w in ws)
+    )
 
 
 def _ngram_counts(texts: Iterable[str], wanted: set[tuple[str, ...]]) -> Counter[tuple[str, ...]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from . import query as ql
 from .counts import NO_SPEAKER, UNKNOWN, Count, CountBy, tally
@@ -22,6 +22,10 @@ from .topics import key as topic_key
 
 SNIPPET_CHARS = 240
 MAX_LIMIT = 10_000
+#: a date filter checks up to this many turns chosen by other filters one by one
+DATE_CHECK_MAX = 20_000
+#: records spanning more days than this are kept apart from the sorted runs of `DayIndex`
+WIDE_DAYS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +65,21 @@ def as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
 class TurnSearcher:
     """One open Whoosh searcher with its filter caches; reused across queries."""
 
-    def __init__(self, ix: Any, registry: Registry | None = None) -> None:
+    def __init__(self, ix: Any, registry: Registry | Callable[[], Registry] | None = None) -> None:
         self.ix = ix
         self.searcher = ix.searcher()
-        self.registry = registry
+        _preload_lengths(self.searcher.reader(), "text")
+        #: a registry, or a function that loads it when a name is first looked up
+        self._registry = registry
         self._sets: OrderedDict[tuple[str, ...], set[int]] = OrderedDict()
+        self._days: DayIndex | Literal[False] | None = None
         self._words: dict[str, int] = {}
+
+    @property
+    def registry(self) -> Registry | None:
+        if self._registry is not None and not isinstance(self._registry, Registry):
+            self._registry = self._registry()
+        return self._registry
 
     def close(self) -> None:
         self.searcher.close()
@@ -96,13 +109,24 @@ class TurnSearcher:
             out = out | self._term_docs(field, v)
         return out
 
-    def _date_docs(self, first: int, last: int) -> set[int]:
-        from whoosh.query import And, NumericRange
+    def _date_docs(self, first: int, last: int, within: set[int] | None = None) -> set[int]:
+        """Turns of records overlapping days `first`..`last` (of `within`, when given)."""
+        days = self._day_index()
+        if days is None:  # an index written before day_end had a column
+            from whoosh.query import And, NumericRange
 
-        q = And([NumericRange("day_start", 1, last), NumericRange("day_end", first, None)])
-        return self._cached(
-            ("date", str(first), str(last)), lambda: self.searcher.docs_for_query(q)
-        )
+            q = And([NumericRange("day_start", 1, last), NumericRange("day_end", first, None)])
+            return self._cached(
+                ("date", str(first), str(last)), lambda: self.searcher.docs_for_query(q)
+            )
+        if within is not None:
+            return days.among(within, first, last)
+        return self._cached(("date", str(first), str(last)), lambda: days.overlapping(first, last))
+
+    def _day_index(self) -> DayIndex | None:
+        if self._days is None:
+            self._days = DayIndex.of(self.searcher.reader()) or False
+        return self._days if isinstance(self._days, DayIndex) else None
 
     def filter_set(self, f: Filters, notes: list[str]) -> set[int] | None:
         """Documents allowed by the filters (None: no restriction); explains empty results."""
@@ -120,6 +144,7 @@ class TurnSearcher:
             if not docs:
                 notes.append(f"No record has {name!r} taking part")
             sets.append(docs)
+        dates: tuple[int, int] | None = None
         if f.date_from or f.date_to:
             first = parse_user_date(f.date_from).start if f.date_from else None
             last = parse_user_date(f.date_to).end if f.date_to else None
@@ -129,7 +154,7 @@ class TurnSearcher:
                 notes.append(f"The date range {f.date_from} to {f.date_to} is empty")
                 sets.append(set())
             else:
-                sets.append(self._date_docs(lo, hi))
+                dates = (lo, hi)
         if f.topics:
             docs = self._union("topics", (topic_key(t) for t in f.topics))
             if not docs:
@@ -143,6 +168,11 @@ class TurnSearcher:
         if f.not_speakers:
             keys = [k for s in f.not_speakers for k in query_keys(s, self.registry)]
             sets.append(self._all_docs() - self._union("speaker_keys", keys))
+        if dates is not None:
+            # a few turns already chosen are checked one by one; otherwise the whole range
+            few = min(sets, key=len) if sets else None
+            within = few if few is not None and len(few) <= DATE_CHECK_MAX else None
+            sets.append(self._date_docs(*dates, within))
         if not sets:
             return None
         sets.sort(key=len)
@@ -369,11 +399,15 @@ class TurnSearcher:
         sortedby = self._date_order() if sort == "date" else None
         try:  # Whoosh builds its matcher tree recursively: thousands of terms overflow it
             results = self.searcher.search(
-                q, filter=allowed, limit=offset + limit if limit else 1, sortedby=sortedby
+                q,
+                filter=allowed,
+                limit=offset + limit if limit else 1,
+                sortedby=sortedby,
+                optimize=_skips_blocks(q),
             )
+            total = self._total(q, allowed, results)
         except RecursionError:
             raise QuerySyntaxError("query nested too deeply (or too many terms) to run") from None
-        total = len(results)
         terms = self._highlight_terms(compiled.positive)
         hits = tuple(
             self._hit(results[i], results.score(i) if sortedby is None else 0.0, terms)
@@ -382,6 +416,16 @@ class TurnSearcher:
         if not total and filters.any() and not notes:
             notes.append("No turn matches the query within the filters")
         return SearchResults(text, total, hits, offset, tuple(notes))
+
+    def _total(self, q: Any, allowed: set[int] | None, results: Any) -> int:
+        """How many turns match. Whoosh counts a search that skipped blocks by running it
+        again; an unfiltered word's count is its document frequency."""
+        from whoosh.query import Term
+
+        reader = self.searcher.reader()
+        if allowed is None and type(q) is Term and not reader.has_deletions():
+            return int(reader.doc_frequency(q.fieldname, q.text))
+        return len(results)
 
     def _date_order(self) -> Any:
         """Oldest record first, turns in document order; undated records last."""
@@ -441,6 +485,118 @@ class TurnSearcher:
 SORTS = ("relevance", "date")
 
 
+def _preload_lengths(reader: Any, field: str) -> None:
+    """Keep `field`'s per-turn lengths in memory: ranking reads one per candidate turn, and
+    with the index opened without memory maps (index.open_whoosh) each read is a seek and a
+    read call, half the time of a query on a very common word. One byte per turn."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+    from whoosh.columns import NumericColumn
+
+    for seg, _base in reader.leaf_readers():
+        perdoc = getattr(seg, "_perdoc", None)
+        if not isinstance(perdoc, W3PerDocReader):
+            continue
+        name = _lenfield(field)
+        col = perdoc._cached_reader(name, LENGTHS_COLUMN)
+        if type(col) is not NumericColumn.Reader or col._fixedlen != 1:
+            continue
+        data = col._dbfile.get(col._basepos, col._count)
+        perdoc._readers[name] = data + bytes([col._default]) * (perdoc._doccount - col._count)
+
+
+def _column(reader: Any, field: str) -> list[int]:
+    """A NUMERIC field's column, one value per document number, across segments.
+
+    Read as one block of bytes per segment where the layout is Whoosh 2.7's signed integer
+    column (a Python loop over `column_reader` costs ~1 s per million turns); otherwise
+    value by value.
+    """
+    import sys
+    from array import array
+
+    from whoosh.columns import NumericColumn
+
+    fieldobj = reader.schema[field]
+    out: list[int] = []
+    for seg, _base in reader.leaf_readers():
+        n = seg.doc_count_all()
+        raw = seg.column_reader(field, translate=False)
+        fast = (
+            type(raw) is NumericColumn.Reader
+            and fieldobj.numtype is int
+            and fieldobj.signed
+            and not fieldobj.decimal_places
+        )
+        if not fast:
+            col = seg.column_reader(field)
+            out += [col[i] for i in range(n)]
+            continue
+        values = array(raw._typecode)
+        values.frombytes(raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen))
+        if sys.byteorder == "little":
+            values.byteswap()  # the column is big-endian
+        values.extend([raw._default] * (n - len(values)))
+        shift = 1 << (fieldobj.bits - 1)  # signed numbers are stored offset
+        out += [v - shift for v in values]
+    return out
+
+
+class DayIndex:
+    """Per-searcher date columns: any date range is answered without a range query.
+
+    Turns come in runs of consecutive document numbers with one record's dates; runs are
+    sorted by first day, so a range looks at the runs starting inside it (and up to
+    `WIDE_DAYS` before), plus the few records spanning longer.
+    """
+
+    def __init__(self, starts: list[int], ends: list[int], deleted: set[int]) -> None:
+        self.starts, self.ends, self.deleted = starts, ends, deleted
+        runs: list[tuple[int, int, int, int]] = []  # (first day, last day, docnum, stop)
+        first = 0
+        n = len(starts)
+        for d in range(1, n + 1):
+            if d == n or starts[d] != starts[first] or ends[d] != ends[first]:
+                if starts[first] >= 1:  # undated turns match no range
+                    runs.append((starts[first], ends[first], first, d))
+                first = d
+        narrow = [r for r in runs if 0 <= r[1] - r[0] <= WIDE_DAYS]
+        narrow.sort()
+        self.runs = narrow
+        self.run_starts = [r[0] for r in narrow]
+        self.wide = [r for r in runs if not 0 <= r[1] - r[0] <= WIDE_DAYS]
+
+    @classmethod
+    def of(cls, reader: Any) -> DayIndex | None:
+        """None when the index has no day_end column (written by an older version)."""
+        if not all(f in reader.schema and reader.has_column(f) for f in ("day_start", "day_end")):
+            return None
+        deleted: set[int] = set()
+        if reader.has_deletions():
+            deleted = set(range(reader.doc_count_all())) - set(reader.all_doc_ids())
+        return cls(_column(reader, "day_start"), _column(reader, "day_end"), deleted)
+
+    def overlapping(self, first: int, last: int) -> set[int]:
+        """Turns whose record's dates overlap `first`..`last` (day numbers)."""
+        from bisect import bisect_left, bisect_right
+
+        out: set[int] = set()
+        runs = self.runs
+        lo = bisect_left(self.run_starts, first - WIDE_DAYS)
+        hi = bisect_right(self.run_starts, last)
+        for _start, end, a, b in runs[lo:hi]:
+            if end >= first:
+                out.update(range(a, b))
+        for start, end, a, b in self.wide:
+            if 1 <= start <= last and end >= first:
+                out.update(range(a, b))
+        return out - self.deleted if self.deleted else out
+
+    def among(self, docs: set[int], first: int, last: int) -> set[int]:
+        """The turns of `docs` whose record's dates overlap `first`..`last`."""
+        starts, ends = self.starts, self.ends
+        return {d for d in docs if 1 <= starts[d] <= last and ends[d] >= first}
+
+
 @dataclass(frozen=True)
 class Compiled:
     """A query as the engine runs it: the parsed tree (places expanded) and the Whoosh query."""
@@ -455,6 +611,18 @@ class Compiled:
 
     def explain(self) -> str:
         return f"{ql.describe(self.tree)}\n  engine: {self.query}"
+
+
+def _skips_blocks(q: Any) -> bool:
+    """Whether ranking should skip low-scoring posting blocks (Whoosh's `optimize`).
+
+    Skipping pays for words; a query with a phrase checks positions in every candidate
+    anyway, and after skipping Whoosh would run it a second time to count the matches: one
+    pass that scores and counts is ~2x faster.
+    """
+    from whoosh.query import Phrase
+
+    return not any(isinstance(sub, Phrase) for sub in (q, *q.leaves()))
 
 
 def _analyzed(text: str) -> tuple[list[str], str | None]:

@@ -260,13 +260,20 @@ class Matcher:
 
     def hits(self, text: str) -> Iterator[tuple[int, str, Pattern]]:
         """(topic index, kind, pattern) for each pattern occurrence in `text`."""
-        from .analysis import stem, words
+        from .analysis import STEMS, words
 
         ws = [w for w, _, _ in words(text)]
-        stems = [stem(w) for w in ws]
-        for pos in range(len(ws)):
-            cands = self._exact.get(stems[pos], []) + self._prefix.get(ws[pos][:3], [])
-            for p, i, kind in cands:
+        cache = STEMS.cache
+        return self._hits(ws, [cache.get(w) or STEMS(w) for w in ws])
+
+    def _hits(self, ws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
+        exact, prefix = self._exact, self._prefix
+        for pos, st in enumerate(stems):
+            found = exact.get(st)
+            more = prefix.get(ws[pos][:3])
+            if found is None and more is None:  # most words start no pattern
+                continue
+            for p, i, kind in (found or []) + (more or []):
                 if pos + len(p) <= len(ws) and all(
                     (stems[pos + j] == v) if op == "=" else ws[pos + j].startswith(v)
                     for j, (op, v) in enumerate(p)

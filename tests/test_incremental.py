@@ -79,13 +79,13 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    real = build_module.read_file
+    real = build_module.stream_file
 
     def counting(path: str, format: str | None = None):  # type: ignore[no-untyped-def]
         seen.append(os.path.basename(path))
         return real(path, format)
 
-    monkeypatch.setattr(build_module, "read_file", counting)
+    monkeypatch.setattr(build_module, "stream_file", counting)
     return seen
 
 

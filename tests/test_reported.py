@@ -43,6 +43,18 @@ def test_roles_intro_phrases_and_first_person() -> None:
     ]
 
 
+def test_a_clause_runs_across_an_abbreviation_that_can_end_a_sentence() -> None:
+    """ "U.S." may end a sentence, so a sentence starts after it; but a clause starting before
+    it ("The U.S. Ambassador said") must still be found: the fast path may not stop there."""
+    got = labels("Petrov said hello. The U.S. Ambassador said that the boats were late.")
+    assert got[:2] == [("Petrov", "reported"), ("The U.S. Ambassador", "reported")]
+    assert labels("Petrov said hello! Mr. Ivan Sidorov replied; Smirnova agreed.") == [
+        ("Petrov", "reported"),
+        ("Mr. Ivan Sidorov", "reported"),
+        ("Smirnova", "reported"),
+    ]
+
+
 def test_author_from_title() -> None:
     assert author_from_title("Memorandum From Secretary of State Shultz to President Reagan") == (
         "Shultz"

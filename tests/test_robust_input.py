@@ -208,3 +208,27 @@ def test_external_entities_and_dtds_are_refused(tmp_path: Path, doctype: str) ->
     with pytest.raises(ReadError, match=r"unsafe XML|not well-formed") as e:
         read_file(str(path), "frus")
     assert "root:" not in str(e.value)
+
+
+def test_unreadable_folder_is_reported_not_silently_skipped(tmp_path, monkeypatch) -> None:
+    """Tests run as root, so simulate a folder os.walk cannot list."""
+    import os as _os
+
+    from searcher.errors import ReadError as _ReadError
+    from searcher.readers import iter_files
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "ok.txt").write_text("x")
+    real_scandir = _os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(_os, "scandir", scandir)
+    items = list(iter_files([str(tmp_path)]))
+    errors = [i for i in items if isinstance(i, _ReadError)]
+    assert [e.reason for e in errors] == ["folder not readable: Permission denied"]
+    assert errors[0].path.endswith("locked")
+    assert any(isinstance(i, str) and i.endswith("ok.txt") for i in items)

@@ -1,12 +1,14 @@
 """Readers turn files into `Transcript`s: one module per format, chosen by content.
 
 Each text format module has `looks_like(text) -> bool` and `read(text, path) -> list[Transcript]`;
-XML formats read from the path (streaming). `read_file` picks the reader and turns every
-failure into a `ReadError` naming the file, so one bad file never stops a run.
+XML formats read from the path, one transcript at a time. `stream_file` picks the reader and
+turns every failure, even one met part-way through a volume, into a `ReadError` naming the
+file, so one bad file never stops a run; `read_file` is the same, read whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +22,9 @@ from .text import decode, read_bytes, read_head
 #: text formats in detection order: the first whose `looks_like` says yes reads the file
 #: (plain is last: it accepts any text with front matter or two speaker labels)
 TEXT_READERS: dict[str, ModuleType] = {"wilson": wilson, "hsg": hsg, "jsonl": jsonl, "plain": plain}
-#: formats read from the path rather than from decoded text
-PATH_READERS: dict[str, Callable[[str], list[Transcript]]] = {"frus": frus.read}
+#: formats read from the path rather than from decoded text, lazily: a volume of any size
+#: is never held whole in memory
+PATH_READERS: dict[str, Callable[[str], Iterator[Transcript]]] = {"frus": frus.iter_transcripts}
 #: sniffers for path formats: (name, test on the first bytes)
 PATH_SNIFFERS: list[tuple[str, Callable[[bytes, str], bool]]] = [("frus", frus.sniff)]
 #: which copy of a document wins when two files hold the same id (higher is richer)
@@ -45,10 +48,35 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Stream:
+    """A file being read: its transcripts come one at a time, and may stop with a
+    `ReadError` part-way (malformed XML near the end of a volume)."""
+
+    path: str
+    format: str
+    transcripts: Iterator[Transcript]
+    warnings: list[str] = field(default_factory=list)
+
+
 def read_file(path: str, format: str | None = None) -> ReadResult:
-    """Read one file; raises `ReadError` (never anything else) when it cannot be used."""
+    """Read one file whole; raises `ReadError` (never anything else) when it cannot be used."""
+    stream = stream_file(path, format)
+    return ReadResult(path, stream.format, list(stream.transcripts), stream.warnings)
+
+
+def stream_file(path: str, format: str | None = None) -> Stream:
+    """Open one file for reading transcript by transcript; raises `ReadError` (never anything
+    else) when it cannot be used, now or while its transcripts are read."""
+    with _one_file(path):
+        stream = _open(path, format)
+    return Stream(path, stream.format, _guarded(path, stream.transcripts), stream.warnings)
+
+
+@contextlib.contextmanager
+def _one_file(path: str) -> Iterator[None]:
     try:
-        return _read(path, format)
+        yield
     except ReadError:
         raise
     except RecursionError:
@@ -59,16 +87,21 @@ def read_file(path: str, format: str | None = None) -> ReadResult:
         raise ReadError(path, f"could not be parsed ({type(e).__name__}: {e})") from e
 
 
-def _read(path: str, format: str | None) -> ReadResult:
+def _guarded(path: str, transcripts: Iterator[Transcript]) -> Iterator[Transcript]:
+    with _one_file(path):
+        yield from transcripts
+
+
+def _open(path: str, format: str | None) -> Stream:
     if format is not None and format not in formats():
         raise ReadError(path, f"unknown format {format!r} (known: {', '.join(formats())})")
     if format in PATH_READERS:
-        return ReadResult(path, format, PATH_READERS[format](path))
+        return Stream(path, format, PATH_READERS[format](path))
     if format is None and PATH_SNIFFERS:
         head = read_head(path)
         for name, sniff in PATH_SNIFFERS:
             if sniff(head, path):
-                return ReadResult(path, name, PATH_READERS[name](path))
+                return Stream(path, name, PATH_READERS[name](path))
     decoded = decode(read_bytes(path), path)
     warnings = [f"{path}: {decoded.warning}"] if decoded.warning else []
     text = decoded.text
@@ -79,7 +112,7 @@ def _read(path: str, format: str | None) -> ReadResult:
     transcripts = TEXT_READERS[format].read(text, path)
     if not any(t.turns for t in transcripts):
         raise ReadError(path, f"read as {format}, but no text was found in it")
-    return ReadResult(path, format, transcripts, warnings)
+    return Stream(path, format, iter(transcripts), warnings)
 
 
 def read_order(items: Iterable[str | ReadError]) -> list[str | ReadError]:
@@ -105,7 +138,13 @@ def iter_files(paths: Iterable[str]) -> Iterator[str | ReadError]:
                 seen.add(real)
                 yield top
             continue
-        for root, dirs, files in os.walk(top, followlinks=True, onerror=None):
+        unreadable: list[OSError] = []
+        for root, dirs, files in os.walk(top, followlinks=True, onerror=unreadable.append):
+            while unreadable:
+                err = unreadable.pop()
+                yield ReadError(
+                    str(err.filename or top), f"folder not readable: {err.strerror or err}"
+                )
             real_root = os.path.realpath(root)
             if real_root in seen:
                 dirs[:] = []  # a symlink loop or a folder already walked
@@ -122,3 +161,5 @@ def iter_files(paths: Iterable[str]) -> Iterator[str | ReadError]:
                 if real not in seen:
                     seen.add(real)
                     yield full
+        for err in unreadable:
+            yield ReadError(str(err.filename or top), f"folder not readable: {err.strerror or err}")

@@ -36,10 +36,6 @@ def sniff(head: bytes, path: str) -> bool:
     return b"http://www.tei-c.org/ns/1.0" in head and b"<TEI" in head
 
 
-def read(path: str) -> list[Transcript]:
-    return list(iter_transcripts(path))
-
-
 def iter_transcripts(path: str) -> Iterator[Transcript]:
     """Transcripts one at a time; `ReadError` (with line and column) on malformed XML."""
     volume = ""
@@ -114,7 +110,7 @@ def _text(elem: Element, notes: list[str] | None = None) -> str:
                 out.append(child.tail)
 
     walk(elem)
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    return " ".join("".join(out).split())  # whitespace runs made one space, ends stripped
 
 
 def _iso_day(value: str | None) -> dt.date | None:

@@ -12,7 +12,9 @@ than none, so anything unclear stays narrative.
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -156,15 +158,34 @@ _INFINITIVE_LEADS = (
     r"(?:wanted|wished|went\s+on|proceeded|began|hastened|wanted\s+again|would\s+like|"
     r"wished\s+again|again\s+wanted)\s+to"
 )
+
+
+def _trie(words: list[str]) -> str:
+    """A regex for exactly `words`, branching letter by letter ("sa(?:id|y(?:s)?)"): the
+    engine tries a few letters at each position instead of every word in turn."""
+    tails: dict[str, list[str]] = {}
+    for w in sorted(set(words)):
+        if w:
+            tails.setdefault(w[0], []).append(w[1:])
+    alts = [re.escape(c) + _trie(rest) for c, rest in tails.items()]
+    if not alts:
+        return ""
+    group = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+    return f"(?:{group})?" if "" in words else group
+
+
+_VERB_WORD = (
+    r"(?:pointed\s+out|points\s+out|went\s+on\s+to\s+say|took\s+note|"
+    r"did\s+not\s+(?:think|believe|agree|see)|" + _trie(SPEECH_VERBS) + r")\b"
+)
 _VERB = (
     r"(?:(?:also|then|again|further|however|later|briefly|first|finally|next|now|"
     r"immediately|once\s+more|in\s+turn|very|[a-z]+ly)\s+){0,3}"
     rf"(?:(?:{_INFINITIVE_LEADS}|could|would|did\s+not)\s+(?:(?:also|again|[a-z]+ly)\s+)?)?"
-    r"(?:pointed\s+out|points\s+out|went\s+on\s+to\s+say|took\s+note|"
-    r"did\s+not\s+(?:think|believe|agree|see)|"
-    + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
-    + r")\b"
+    + _VERB_WORD
 )
+#: the precheck for `_CLAUSE`: a speech verb after a space (in a clause it follows the subject)
+_ANY_VERB = re.compile(rf"(?<=\s){_VERB_WORD}")
 
 #: titles that can stand before a name, or alone after "the" as a role
 TITLES = (
@@ -433,20 +454,27 @@ class Segment:
     kind: TurnKind
 
 
+_TITLE_WORD = re.compile(rf"^{TITLES}$", re.I)
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]?")
+_TITLED = re.compile(rf"^(?:[Tt]he\s+)?(?:{_NATION}\s+)?{TITLES}\b")
+_TITLED_WORDS = re.compile(rf"^(?:[Tt]he\s+)?(?:{_NATION}\s+)?{TITLES}\s")
+
+
+@functools.lru_cache(maxsize=4096)  # a few hundred people per volume, asked about per sentence
 def speaker_key(subject: str) -> str:
     """What makes two subjects the same person: the surname, or the whole role."""
-    words = [w.strip(".,").casefold() for w in re.split(r"\s+", subject) if w.strip(".,")]
+    words = [w.strip(".,").casefold() for w in subject.split() if w.strip(".,")]
     words = [w for w in words if w != "the"]
-    titles = re.compile(rf"^{TITLES}$", re.I)
-    names = [w for w in words if not titles.match(w) and w not in {"of", "state", "defense"}]
-    names = [w for w in names if not re.fullmatch(r"(?:[a-z]\.)+[a-z]?", w)]
+    names = [w for w in words if not _TITLE_WORD.match(w) and w not in {"of", "state", "defense"}]
+    names = [w for w in names if not _INITIALS.fullmatch(w)]
     return names[-1] if names else " ".join(words)
 
 
 def _clean_subject(subj: str) -> str:
-    return re.sub(r"\s+", " ", subj).strip()
+    return " ".join(subj.split())
 
 
+@functools.lru_cache(maxsize=4096)
 def _valid_subject(subj: str, author: str) -> bool:
     """Reject subjects that are places, institutions or sentence words, not people."""
     s = _clean_subject(subj)
@@ -454,8 +482,8 @@ def _valid_subject(subj: str, author: str) -> bool:
         return bool(author)
     if s.casefold() in _PRONOUNS:
         return True
-    words = [w for w in re.split(r"\s+", s) if w]
-    titled = bool(re.match(rf"^(?:[Tt]he\s+)?(?:{_NATION}\s+)?{TITLES}\b", s))
+    words = s.split()
+    titled = bool(_TITLED.match(s))
     for w in words:
         bare = w.strip(".,").casefold()
         if bare in NOT_NAMES and not (titled and bare in {"the", "u.s.", "us", "soviet"}):
@@ -463,8 +491,11 @@ def _valid_subject(subj: str, author: str) -> bool:
     return True
 
 
-def _clause_at(text: str, pos: int, author: str) -> tuple[str, int] | None:
-    """The subject of a reporting clause starting at `pos`, and where its verb ends."""
+def _clause_at(text: str, pos: int, limit: int, author: str) -> tuple[str, int] | None:
+    """The subject of a reporting clause starting at `pos` (ending before `limit`), and where
+    its verb ends."""
+    if not _ANY_VERB.search(text, pos, limit):
+        return None  # most sentences: no speech verb, no need to try every subject
     m = _CLAUSE.match(text, pos)
     if not m or not _valid_subject(m["subj"], author):
         return None
@@ -485,22 +516,34 @@ def _other_act_at(text: str, pos: int, author: str, known: set[str]) -> str | No
     subj = _clean_subject(m["subj"])
     if subj.casefold() in _PRONOUNS:
         return None
-    titled = re.match(rf"^(?:[Tt]he\s+)?(?:{_NATION}\s+)?{TITLES}\s", subj + " ")
+    titled = _TITLED_WORDS.match(subj + " ")
     if subj == "I" or titled or speaker_key(subj) in known:
         return subj
     return None
 
 
-def _starts(text: str) -> list[int]:
-    """Positions where a sentence (or a clause after ';') starts."""
+def _starts(text: str) -> list[tuple[int, int]]:
+    """Positions where a sentence (or a clause after ';') starts, each with a limit that a
+    reporting clause starting there cannot reach.
+
+    A clause contains no '!', '?' or ';', and its only periods followed by a space end
+    abbreviations (titles, initials), which are no sentence end, or "U.S.", after which a
+    sentence may end: the limit is the next sentence end not after " U.S." (or " U.K.", " U.N.").
+    """
     first = _NUMBER.match(text)
-    out = [first.end() if first else 0]
+    starts = [first.end() if first else 0]
+    ends: list[int] = []  # sentence ends that no clause runs across, in order
     for m in _BOUNDARY.finditer(text):
-        before = text[: m.start() + 1].rstrip('”"’)')
-        if text[m.start()] == "." and _ABBREV.search(before) and not before.endswith(_COUNTRIES):
-            continue
-        out.append(m.end())
-    return out
+        end = m.start()
+        # only the last characters matter: the longest abbreviation is "Messrs."
+        before = text[max(0, end - 15) : end + 1].rstrip('”"’)')
+        if text[end] == "." and before.endswith(_COUNTRIES):
+            starts.append(m.end())
+        elif not (text[end] == "." and _ABBREV.search(before)):
+            starts.append(m.end())
+            ends.append(end)
+    ends.append(len(text))
+    return [(s, ends[bisect_left(ends, s)]) for s in starts]
 
 
 def segments(
@@ -515,8 +558,8 @@ def segments(
     known = set() if known is None else known
     cuts: list[tuple[int, str | None]] = []
     label = current
-    for pos in _starts(text):
-        clause = _clause_at(text, pos, author)
+    for pos, limit in _starts(text):
+        clause = _clause_at(text, pos, limit, author)
         if clause is not None:
             subj, _ = clause
             if subj.casefold() in _PRONOUNS or (subj == "I" and not author):
@@ -526,8 +569,10 @@ def segments(
                 label = subj
                 cuts.append((pos, subj))
             continue
+        if label is None:
+            continue  # no turn to end
         other = _other_act_at(text, pos, author, known)
-        if other is not None and label is not None and speaker_key(other) != speaker_key(label):
+        if other is not None and speaker_key(other) != speaker_key(label):
             label = None
             cuts.append((pos, None))
     lead = _NUMBER.match(text)
