@@ -94,14 +94,18 @@ class Archive:
         """The open Whoosh searcher with its warm filter caches (opened on first use)."""
         if self._searcher is None:
             try:
-                ix = store.open_whoosh(self.gen_dir)
+                self._searcher = self._open_searcher()
             except CorruptIndexError:
+                # an update switched generations and removed ours between `open` and now
                 if not self._follow_switch():
                     raise
-                ix = store.open_whoosh(self.gen_dir)
-            with store.reading(self.index_dir):
-                self._searcher = TurnSearcher(ix, lambda: self.registry)
+                self._searcher = self._open_searcher()
         return self._searcher
+
+    def _open_searcher(self) -> TurnSearcher:
+        ix = store.open_whoosh(self.gen_dir)
+        with store.reading(self.index_dir):
+            return TurnSearcher(ix, lambda: self.registry)
 
     @property
     def docs(self) -> Any:

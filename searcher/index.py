@@ -186,6 +186,12 @@ def reading(index_dir: str) -> Iterator[None]:
         if name == "error":  # struct.error, zlib.error
             name = f"{type(e).__module__}.error"
         raise damaged(index_dir, f"{name}: {e}") from e
+    except Exception as e:
+        # whoosh.index.EmptyIndexError, named so that this module does not import Whoosh:
+        # the generation's table of contents is gone (removed by an update, or damaged)
+        if type(e).__name__ != "EmptyIndexError":
+            raise
+        raise damaged(index_dir, f"{type(e).__name__}: {e}") from e
 
 
 def check_index_dir(index_dir: str) -> bool:

@@ -695,7 +695,7 @@ def snippet(
     """
     from .analysis import scan, stem
 
-    flat = text.replace("\n", " ")
+    flat = " ".join(text.split())  # paragraphs joined by one space; marks index `flat`
     scanned = list(scan(flat)) if terms or phrases else []
     found = [(stem(w), s, e) for w, s, e, _ in scanned]
     marked = [t in terms for t, _, _ in found]
