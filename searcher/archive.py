@@ -104,8 +104,9 @@ class Archive:
 
     def _open_searcher(self) -> TurnSearcher:
         ix = store.open_whoosh(self.gen_dir)
+        documents = store.Documents(store.open_store(self.gen_dir))  # hits' texts: same generation
         with store.reading(self.index_dir):
-            return TurnSearcher(ix, lambda: self.registry)
+            return TurnSearcher(ix, lambda: self.registry, documents=documents)
 
     @property
     def docs(self) -> Any:
@@ -188,10 +189,12 @@ class Archive:
 
     def _with_context(self, results: SearchResults, n: int) -> SearchResults:
         """Each hit with the `n` turns before and after it in its record."""
-        docs: dict[str, Transcript] = {}
         hits = []
         for hit in results.hits:
-            doc = docs.get(hit.doc_id) or docs.setdefault(hit.doc_id, self.document(hit.doc_id))
+            with store.reading(self.index_dir):
+                doc = self.searcher.documents.get(hit.doc_id)
+            if doc is None:
+                raise NotFoundError(f"No document {hit.doc_id!r} in {self.index_dir}")
             at = next((i for i, t in enumerate(doc.turns) if t.n == hit.turn), None)
             if at is None:
                 hits.append(replace(hit, context_before=(), context_after=()))
@@ -359,7 +362,10 @@ class Archive:
     def document(self, doc_id: str) -> Transcript:
         """The whole transcript, turns numbered and speakers resolved."""
         with store.reading(self.index_dir):
-            doc = store.load_document(self.docs, doc_id)
+            if self._searcher is not None:  # its cache holds the records of recent hits
+                doc = self._searcher.documents.get(doc_id)
+            else:
+                doc = store.load_document(self.docs, doc_id)
         if doc is None:
             raise NotFoundError(f"No document {doc_id!r} in {self.index_dir}")
         return doc

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import threading
 import time
 from collections import deque
@@ -18,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import index as store
+from .analysis import load_stems
 from .errors import ReadError
 from .model import Transcript
 from .readers import iter_files, read_order, stream_file
+from .segments import SegmentBuilder
 from .speakers import (
     Registry,
     document_keys,
@@ -32,13 +35,16 @@ from .speakers import (
 )
 from .topics import Matcher, derive, taxonomy_for
 
-#: parser processes; Whoosh writing stays in the calling process
+#: worker processes: each reads, resolves and writes its own Whoosh segments
 WORKERS = 2
-#: fewer files than this are parsed in-process: a pool costs more than it saves
+#: fewer files than this are indexed in-process: a pool costs more than it saves
 PARALLEL_MIN = 32
-CHUNK = 8
-#: files this large are read in the writer's process a transcript at a time, not whole in a
-#: parser process and sent back: a TEI volume of any size then costs bounded memory
+#: the bytes of files (or characters of text, for a streamed file) in one new segment: a
+#: bound on the memory of inverting it, and a floor so a small corpus is not cut in crumbs
+SEGMENT_MAX = 8 << 20
+SEGMENT_MIN = 1 << 20
+#: files this large are read in the calling process a transcript at a time, not whole in a
+#: worker and sent back: a TEI volume of any size then costs bounded memory
 STREAM_MIN = 4 << 20
 
 
@@ -118,6 +124,9 @@ def build(
     report = BuildReport()
     paths = list(paths)
     registry = registry or registry_for(paths)
+    current = None if rebuild else _current_generation(index_dir)
+    if current:  # stems are the same in every generation: known words then never import NLTK
+        load_stems(os.path.join(index_dir, current))
     matcher = Matcher(taxonomy_for(paths))
     store.check_index_dir(index_dir)  # before the lock file is created in someone's folder
     with store.writer_lock(index_dir, wait):
@@ -143,9 +152,17 @@ def build(
             report.seconds = time.monotonic() - started
             store.switch_generation(index_dir, gen, stats)
         except BaseException:
-            shutil.rmtree(gen_dir, ignore_errors=True)
+            _discard(index_dir, gen)
             raise
     return report
+
+
+def _discard(index_dir: str, gen: str) -> None:
+    """Remove an unfinished generation, unless `searcher.json` already names it: a Ctrl-C
+    landing after the switch (while the old generation is being removed) must not take the
+    new current one with it."""
+    if _current_generation(index_dir) != gen:
+        shutil.rmtree(os.path.join(index_dir, gen), ignore_errors=True)
 
 
 def optimize(index_dir: str, *, wait: float = 0.0) -> int:
@@ -160,7 +177,7 @@ def optimize(index_dir: str, *, wait: float = 0.0) -> int:
             _copy_generation(old_dir, gen_dir)
             ix = store.open_whoosh(gen_dir)
             before = len(ix._segments())
-            ix.writer(limitmb=256).commit(optimize=True)
+            ix.writer(limitmb=256, codec=store.codec()).commit(optimize=True)
             _fsync_tree(gen_dir)
             meta = store.read_meta(index_dir)
             stats: dict[str, Any] = {
@@ -168,7 +185,7 @@ def optimize(index_dir: str, *, wait: float = 0.0) -> int:
             }
             store.switch_generation(index_dir, gen, stats)
         except BaseException:
-            shutil.rmtree(gen_dir, ignore_errors=True)
+            _discard(index_dir, gen)
             raise
     return before
 
@@ -261,12 +278,25 @@ def _copy_generation(src: str, dst: str) -> None:
 
 @dataclass(slots=True)
 class _Parsed:
-    """One file for the writer: its transcripts read whole by a parser process, or streamed
-    in this one. `skipped` is set when reading failed, possibly part-way (after some)."""
+    """One file: its transcripts read whole, or streamed as they are used. `skipped` is set
+    when reading failed, possibly part-way (after some)."""
 
     path: str
     record: store.FileRecord | None
     transcripts: Iterable[Transcript] = ()
+    warnings: tuple[str, ...] = ()
+    skipped: Skipped | None = None
+
+
+@dataclass(slots=True)
+class _Indexed:
+    """One file after indexing: each transcript with the segment and first document number
+    its turns were written at (so that a duplicate can be deleted again), for the document
+    store and the report. Small: this is what a worker sends back."""
+
+    path: str
+    record: store.FileRecord | None
+    docs: Iterable[tuple[Transcript, Any, int]] = ()
     warnings: tuple[str, ...] = ()
     skipped: Skipped | None = None
 
@@ -297,18 +327,52 @@ def _resolved(
         parsed.skipped = Skipped(e.path, e.reason, e.line)
 
 
-def _parse(path: str, format: str | None, registry: Registry | None, matcher: Matcher) -> _Parsed:
-    """Read one file whole, resolve speakers, derive topics: the part that parallelizes."""
-    parsed = _stream(path, format, registry, matcher)
-    parsed.transcripts = tuple(parsed.transcripts)
-    return parsed
+def _indexed(parsed: _Parsed, builder: SegmentBuilder, registry: Registry | None) -> _Indexed:
+    """`parsed` with its transcripts written into `builder` as they are read; a long file
+    starts a new segment every SEGMENT_MAX characters, so memory stays bounded."""
+    indexed = _Indexed(parsed.path, parsed.record, warnings=parsed.warnings)
+
+    def docs() -> Iterator[tuple[Transcript, Any, int]]:
+        for doc in parsed.transcripts:
+            if builder.chars >= SEGMENT_MAX:
+                builder.finish()
+            yield (doc, *_add(builder, doc, registry))
+        indexed.skipped = parsed.skipped
+
+    indexed.docs = docs()
+    indexed.skipped = parsed.skipped  # a file that could not be opened at all
+    return indexed
+
+
+def _index_files(
+    paths: list[str],
+    builder: SegmentBuilder,
+    format: str | None,
+    registry: Registry | None,
+    matcher: Matcher,
+) -> Iterator[_Indexed]:
+    """Read small files whole, one after the other, and write them as one segment: a job,
+    here or in a worker."""
+    for path in paths:
+        indexed = _indexed(_stream(path, format, registry, matcher), builder, registry)
+        indexed.docs = list(indexed.docs)
+        yield indexed
+    builder.finish()
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(format: str | None, registry: Registry | None, matcher: Matcher) -> None:
-    _WORKER.update(format=format, registry=registry, matcher=matcher)
+def _init_worker(
+    gen_dir: str, schema: Any, format: str | None, registry: Registry | None, matcher: Matcher
+) -> None:
+    from whoosh.filedb.filestore import FileStorage
+
+    from .analysis import STEMS
+
+    builder = SegmentBuilder(FileStorage(gen_dir, supports_mmap=False), schema, store.codec())
+    _WORKER.update(format=format, registry=registry, matcher=matcher, builder=builder)
+    _WORKER["stems"] = len(STEMS.cache)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -319,71 +383,102 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _parse_chunk(paths: list[str]) -> list[_Parsed]:
-    return [_parse(p, _WORKER["format"], _WORKER["registry"], _WORKER["matcher"]) for p in paths]
+def _index_chunk(paths: list[str]) -> tuple[list[_Indexed], list[tuple[str, str]]]:
+    """A worker's job: the files indexed into one segment, and the stems learned meanwhile
+    (the parent saves them with the index)."""
+    from .analysis import STEMS
+
+    w = _WORKER
+    done = list(_index_files(paths, w["builder"], w["format"], w["registry"], w["matcher"]))
+    stems = list(itertools.islice(STEMS.cache.items(), w["stems"], None))
+    w["stems"] = len(STEMS.cache)
+    return done, stems
 
 
-def _jobs(paths: list[str]) -> Iterator[str | list[str]]:
-    """Chunks of small files for the parser processes; a large file alone, to be streamed."""
-    chunk: list[str] = []
+def _jobs(paths: list[str], workers: int) -> Iterator[str | list[str]]:
+    """Groups of small files, one segment each; a large file alone, to be streamed.
+
+    A group holds up to SEGMENT_MAX bytes, less on a small corpus so that every worker gets
+    a few (fewer segments make faster searches; more keep both cores busy).
+    """
+    sizes = []
     for path in paths:
         try:
-            large = os.path.getsize(path) >= STREAM_MIN
+            sizes.append(os.path.getsize(path))
         except OSError:
-            large = False  # reported when it is read
-        if large:
+            sizes.append(0)  # reported when it is read
+    small = sum(s for s in sizes if s < STREAM_MIN)
+    limit = max(SEGMENT_MIN, min(SEGMENT_MAX, small // (2 * max(workers, 1)) + 1))
+    chunk: list[str] = []
+    total = 0
+    for path, size in zip(paths, sizes, strict=True):
+        if size >= STREAM_MIN:
             if chunk:
                 yield chunk
-                chunk = []
+                chunk, total = [], 0
             yield path
             continue
         chunk.append(path)
-        if len(chunk) == CHUNK:
+        total += size
+        if total >= limit:
             yield chunk
-            chunk = []
+            chunk, total = [], 0
     if chunk:
         yield chunk
 
 
-def _parse_all(
+def _index_all(
     paths: list[str],
+    builder: SegmentBuilder,
     format: str | None,
     registry: Registry | None,
     matcher: Matcher,
     workers: int,
-) -> Iterator[_Parsed]:
-    """Parsed files in order; a few chunks ahead in `workers` processes, so memory stays flat.
+) -> Iterator[_Indexed]:
+    """Files indexed in order; groups of small files a few jobs ahead in `workers`
+    processes (each writes its own segments), so memory stays flat.
 
-    Large files are streamed here while the parsers work on the chunks after them.
+    Large files are streamed here, into `builder`, while the workers index the groups after
+    them; stems the workers learn are added to this process's stems.
     """
     if workers <= 1 or len(paths) < PARALLEL_MIN:
-        for p in paths:
-            yield _stream(p, format, registry, matcher)
+        for job in _jobs(paths, 1):
+            if isinstance(job, str):
+                indexed = _indexed(_stream(job, format, registry, matcher), builder, registry)
+                yield indexed
+                builder.finish()
+            else:
+                yield from _index_files(job, builder, format, registry, matcher)
         return
+    from .analysis import STEMS
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    jobs = _jobs(paths)
-    pool = ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init_worker, initargs=(format, registry, matcher)
-    )
+    jobs = _jobs(paths, workers)
+    initargs = (builder.storage.folder, builder.schema, format, registry, matcher)
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=initargs)
 
-    def submit(job: str | list[str]) -> str | Future[list[_Parsed]]:
+    def submit(job: str | list[str]) -> str | Future[Any]:
         if isinstance(job, str):
             return job
         with _sigint_deferred():  # the first submit forks the workers and their manager
-            return pool.submit(_parse_chunk, job)
+            return pool.submit(_index_chunk, job)
 
     try:
-        pending = deque(submit(job) for job in itertools.islice(jobs, workers * 4))
+        pending = deque(submit(job) for job in itertools.islice(jobs, workers * 2))
         while pending:
             head = pending.popleft()
             nxt = next(jobs, None)
             if nxt is not None:
                 pending.append(submit(nxt))
             if isinstance(head, str):
-                yield _stream(head, format, registry, matcher)
+                yield _indexed(_stream(head, format, registry, matcher), builder, registry)
+                builder.finish()
             else:
-                yield from head.result()
+                done, stems = head.result()
+                for word, stemmed in stems:
+                    STEMS.cache.setdefault(word, stemmed)
+                yield from done
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -414,6 +509,7 @@ def _write(
 ) -> dict[str, int]:
     """Write the plan into `gen_dir` (a fresh folder, or a copy of the current generation)."""
     from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import MERGE_SMALL, NO_MERGE
 
     from .analysis import load_stems, save_stems, stem
     from .places import gazetteer
@@ -423,7 +519,9 @@ def _write(
     ix = storage.open_index() if plan.incremental else storage.create_index(store.schema())
     if plan.incremental:
         load_stems(gen_dir)  # the carried-over words keep their stems in the saved map
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer(limitmb=256, codec=store.codec())
+    builder = SegmentBuilder(storage, ix.schema, store.codec())
+    segments: dict[str, Any] = {}  # new segments by id, in plan order
     con = store.open_store(gen_dir, create=True)
     seen: dict[str, str] = {d: path for path, rec in plan.keep.items() for d in rec.docs}
     total = len(plan.read)
@@ -440,18 +538,22 @@ def _write(
             report.skipped.append(unread)
             if progress:
                 progress(Progress(error.path, report.files, report.turns, unread, (), total))
-        for parsed in _parse_all(plan.read, format, registry, matcher, workers):
+        for parsed in _index_all(plan.read, builder, format, registry, matcher, workers):
             item, warnings = parsed.path, parsed.warnings
             ids = []
-            for doc in parsed.transcripts:  # a large file is read as this loop goes
+            for doc, segment, first in parsed.docs:  # a large file is read as this loop goes
+                if segment is not None:
+                    segments.setdefault(segment.segment_id(), segment)
                 if doc.id in seen:
                     warnings += (
                         f"{item}: document {doc.id} was already read from {seen[doc.id]}; "
                         "this copy is skipped",
                     )
+                    for docnum in range(first, first + len(doc.turns)):
+                        segment.delete_document(docnum)
                     continue
                 seen[doc.id] = item
-                _add(writer, con, doc, registry)
+                store.store_document(con, doc)
                 ids.append(doc.id)
                 report.documents += 1
                 report.turns += len(doc.turns)
@@ -479,8 +581,10 @@ def _write(
                 progress(Progress(item, report.files, report.turns, skipped, warnings, total))
         con.commit()
         committing = time.monotonic()
-        # a fresh build is one segment; an update adds one and merges only small ones
-        writer.commit(merge=plan.incremental)
+        # the new segments are added as written; an update merges only small old ones
+        added = [seg for seg in segments.values() if seg.doc_count() > 0]
+        policy = MERGE_SMALL if plan.incremental else NO_MERGE
+        writer.commit(mergetype=lambda w, old: policy(w, old) + added)
         report.commit_seconds = time.monotonic() - committing
         for word in gazetteer().words():  # place-name expansion then never imports NLTK
             stem(word)
@@ -519,20 +623,29 @@ def _cache_missing_columns() -> None:
     W3PerDocReader._searcher_patched = True
 
 
-def _add(writer: object, con: object, doc: Transcript, registry: Registry | None) -> None:
+def _add(builder: SegmentBuilder, doc: Transcript, registry: Registry | None) -> tuple[Any, int]:
+    """Write one transcript's turns; returns their segment and first document number."""
     taking_part = ",".join(document_keys(doc, registry))  # for `--with`
-    for turn in doc.turns:
+    segment, first = None, 0
+    for n, turn in enumerate(doc.turns):
         fields = store.turn_fields(doc, turn)
         fields["speaker_keys"] = ",".join(k for k in (fields.get("speaker_keys"), taking_part) if k)
-        writer.add_document(**fields)  # type: ignore[attr-defined]
-    store.store_document(con, doc)  # type: ignore[arg-type]
+        segment, docnum = builder.add(fields)
+        if n == 0:
+            first = docnum
+    return segment, first
 
 
 def _fsync_tree(path: str) -> None:
-    """The new generation must be on disk before `searcher.json` points at it."""
+    """The new generation must be on disk before `searcher.json` points at it.
+
+    Files hard-linked from the previous generation (`_copy_generation`) were synced when
+    that one was written: only the new ones are (an update's are a few small files).
+    """
     for name in os.listdir(path):
         full = os.path.join(path, name)
-        if os.path.isfile(full):
+        st = os.lstat(full)
+        if stat.S_ISREG(st.st_mode) and st.st_nlink == 1:
             fd = os.open(full, os.O_RDONLY)
             try:
                 os.fsync(fd)

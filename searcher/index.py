@@ -22,6 +22,7 @@ import sqlite3
 import struct
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,7 @@ from .errors import (
 from .model import Transcript, Turn, transcript_from_dict
 from .speakers import speaker_keys
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 META = "searcher.json"
 #: generation folder names: only these are ever created or removed in an index directory
 GENERATION = re.compile(r"gen-\d{6}")
@@ -53,12 +54,16 @@ def schema() -> Any:
     from whoosh import fields
 
     from .analysis import text_analyzer
+    from .postings import CompactPositions
 
+    # the text, title, path and date of a hit come from the document store (`Documents`)
+    text = fields.TEXT(analyzer=text_analyzer(), phrase=True)
+    text.format = CompactPositions(field_boost=text.format.field_boost)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         doc_id=fields.ID(stored=True),
         turn=fields.STORED(),
-        text=fields.TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
+        text=text,
         speaker=fields.STORED(),
         speaker_id=fields.ID(stored=True),
         speaker_keys=fields.KEYWORD(commas=True, scorable=False),
@@ -74,10 +79,15 @@ def schema() -> Any:
         derived_topics=fields.KEYWORD(commas=True, scorable=False),
         inherited_topics=fields.KEYWORD(commas=True, scorable=False),
         places=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
-        title=fields.STORED(),
-        path=fields.STORED(),
-        date=fields.STORED(),
     )
+
+
+def codec() -> Any:
+    """The codec every writer of an index passes to Whoosh (`ix.writer(codec=codec())`):
+    posting blocks packed as arrays, a third of Whoosh's pickled blocks (postings.py)."""
+    from .postings import CompactCodec
+
+    return CompactCodec()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -102,9 +112,6 @@ def turn_fields(doc: Transcript, turn: Turn) -> dict[str, Any]:
         "turn": turn.n,
         "text": turn.text,
         "kind": turn.kind,
-        "title": doc.title,
-        "path": doc.path,
-        "date": doc.date.iso(),
         "day_start": day_number(doc.date.start) if doc.date.start else NO_DAY_START,
         "day_end": day_number(doc.date.end) if doc.date.end else NO_DAY_END,
     }
@@ -295,7 +302,7 @@ def open_store(gen_dir: str, create: bool = False) -> sqlite3.Connection:
             """
             PRAGMA journal_mode=OFF;
             PRAGMA synchronous=OFF;
-            CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, path TEXT, body TEXT);
+            CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, path TEXT, body BLOB);
             CREATE TABLE IF NOT EXISTS files (
                 path TEXT PRIMARY KEY, size INTEGER, mtime REAL, sha1 TEXT, docs TEXT);
             """
@@ -303,16 +310,68 @@ def open_store(gen_dir: str, create: bool = False) -> sqlite3.Connection:
     return con
 
 
+#: zlib level of the stored transcripts: a third of the JSON's size, ~0.1 ms to read one back
+DOC_COMPRESSION = 6
+
+
 def store_document(con: sqlite3.Connection, doc: Transcript) -> None:
+    body = json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8")
     con.execute(
         "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-        (doc.id, doc.path, json.dumps(doc.to_dict(), ensure_ascii=False)),
+        (doc.id, doc.path, zlib.compress(body, DOC_COMPRESSION)),
     )
 
 
 def load_document(con: sqlite3.Connection, doc_id: str) -> Transcript | None:
     row = con.execute("SELECT body FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return transcript_from_dict(json.loads(row[0])) if row else None
+    return transcript_from_dict(json.loads(zlib.decompress(row[0]))) if row else None
+
+
+def all_documents(con: sqlite3.Connection) -> Iterator[Transcript]:
+    for (body,) in con.execute("SELECT body FROM documents"):
+        yield transcript_from_dict(json.loads(zlib.decompress(body)))
+
+
+class Documents:
+    """Transcripts read from the document store for hits, snippets and context; the last
+    few are kept, as the hits of one page (and a record's consecutive turns) share them.
+
+    Turn texts and record metadata are not stored in the Whoosh index a second time.
+    """
+
+    def __init__(self, con: sqlite3.Connection, size: int = 64) -> None:
+        #: the store of the same generation as the Whoosh index it serves
+        self._con = con
+        self._size = size
+        self._cache: OrderedDict[str, tuple[Transcript, dict[int, Turn]] | None] = OrderedDict()
+
+    def _entry(self, doc_id: str) -> tuple[Transcript, dict[int, Turn]] | None:
+        cache = self._cache
+        if doc_id in cache:
+            cache.move_to_end(doc_id)
+            return cache[doc_id]
+        doc = load_document(self._con, doc_id)
+        entry = cache[doc_id] = (doc, {t.n: t for t in doc.turns}) if doc else None
+        if len(cache) > self._size:
+            cache.popitem(last=False)
+        return entry
+
+    def get(self, doc_id: str) -> Transcript | None:
+        entry = self._entry(doc_id)
+        return entry[0] if entry else None
+
+    def turn(self, doc_id: str, n: int) -> Turn | None:
+        entry = self._entry(doc_id)
+        return entry[1].get(n) if entry else None
+
+    def texts(self) -> Iterator[str]:
+        """The text of every stored turn (read as JSON: no transcript objects are built)."""
+        for (body,) in self._con.execute("SELECT body FROM documents"):
+            for turn in json.loads(zlib.decompress(body))["turns"]:
+                yield turn["text"]
+
+    def close(self) -> None:
+        self._con.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,16 +392,20 @@ def store_file(con: sqlite3.Connection, rec: FileRecord) -> None:
 
 def load_files(con: sqlite3.Connection) -> dict[str, FileRecord]:
     rows = con.execute("SELECT path, size, mtime, sha1, docs FROM files").fetchall()
-    return {r[0]: FileRecord(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows}
+    # one JSON parse for every file's list of documents: an update of 10,000 files reads them all
+    docs = json.loads("[" + ",".join(r[4] for r in rows) + "]")
+    return {
+        r[0]: FileRecord(r[0], r[1], r[2], r[3], tuple(d)) for r, d in zip(rows, docs, strict=True)
+    }
 
 
 def open_whoosh(gen_dir: str) -> Any:
     """Open without memory-mapping copies: segment files are read in place (see notes)."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import EmptyIndexError
+    from .analysis import load_stems  # first: it imports Whoosh without what we never use
 
     index_dir = os.path.dirname(gen_dir)
-    from .analysis import load_stems
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import EmptyIndexError
 
     try:
         with reading(index_dir):

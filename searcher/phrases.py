@@ -100,6 +100,9 @@ def distinctive(
 ) -> list[Phrase]:
     """The `limit` most distinctive phrases of `selected` texts against `corpus` texts
     (which include them)."""
+    from .analysis import import_nltk
+
+    import_nltk()
     from nltk.collocations import (
         BigramAssocMeasures,
         BigramCollocationFinder,

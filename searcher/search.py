@@ -16,7 +16,9 @@ from . import query as ql
 from .counts import NO_SPEAKER, UNKNOWN, Count, CountBy, tally
 from .dates import day_number, parse_user_date
 from .errors import QuerySyntaxError
+from .index import Documents
 from .model import Hit, SearchResults
+from .ranking import TextRanker, Unsupported
 from .speakers import Registry, query_keys
 from .topics import key as topic_key
 
@@ -65,10 +67,18 @@ def as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
 class TurnSearcher:
     """One open Whoosh searcher with its filter caches; reused across queries."""
 
-    def __init__(self, ix: Any, registry: Registry | Callable[[], Registry] | None = None) -> None:
+    def __init__(
+        self,
+        ix: Any,
+        registry: Registry | Callable[[], Registry] | None = None,
+        *,
+        documents: Documents,
+    ) -> None:
         self.ix = ix
         self.searcher = ix.searcher()
-        _preload_lengths(self.searcher.reader(), "text")
+        #: turn texts and record metadata (not stored in the Whoosh index)
+        self.documents = documents
+        self._ranker = TextRanker(self.searcher, _preload_lengths(self.searcher.reader(), "text"))
         #: a registry, or a function that loads it when a name is first looked up
         self._registry = registry
         self._sets: OrderedDict[tuple[str, ...], set[int]] = OrderedDict()
@@ -83,6 +93,7 @@ class TurnSearcher:
 
     def close(self) -> None:
         self.searcher.close()
+        self.documents.close()
 
     # -- filters -------------------------------------------------------------------------
 
@@ -198,8 +209,19 @@ class TurnSearcher:
         compiled = self.compile(text, exact=exact, strict=strict)
         notes += [f"warning: {w}" for w in compiled.warnings] + list(compiled.notes)
         q = compiled.query
-        found = set() if q is NullQuery else set(self.searcher.docs_for_query(q))
-        return (found if allowed is None else found & allowed), notes
+        return (set() if q is NullQuery else self._matching(q, allowed)), notes
+
+    def _matching(self, q: Any, allowed: set[int] | None) -> set[int]:
+        """Every turn matching `q` within `allowed`: words, phrases and their AND from
+        decoded postings (see ranking.py), anything else by Whoosh."""
+        parts = self._ranker.parts(q)
+        if parts is not None:
+            try:
+                return self._ranker.matching(parts, allowed)
+            except Unsupported:
+                pass
+        found = set(self.searcher.docs_for_query(q))
+        return found if allowed is None else found & allowed
 
     def term_counts(self, field: str, docs: set[int] | None) -> dict[str, tuple[int, int]]:
         """term -> (turns, records) of a keyword field, among `docs` (None: every turn)."""
@@ -217,8 +239,22 @@ class TurnSearcher:
     def texts(self, docs: set[int] | None) -> list[str]:
         """The text of the turns `docs` (None: every turn)."""
         if docs is None:
-            return [f.get("text", "") for f in self.searcher.reader().all_stored_fields()]
-        return [self.searcher.stored_fields(n).get("text", "") for n in sorted(docs)]
+            return list(self.documents.texts())
+        return [self._text(self.searcher.stored_fields(n)) for n in sorted(docs)]
+
+    def _text(self, fields: Any) -> str:
+        turn = self.documents.turn(fields["doc_id"], int(fields["turn"]))
+        return turn.text if turn else ""
+
+    def _iso_dates(self) -> list[str | None]:
+        """Each turn's record date as `Hit.date` gives it (its first day), by document number."""
+        import datetime as dt
+
+        return [dt.date.fromordinal(d).isoformat() if d >= 1 else None for d in self._starts()]
+
+    def _starts(self) -> list[int]:
+        days = self._day_index()
+        return days.starts if days is not None else _column(self.searcher.reader(), "day_start")
 
     def count(self, docs: set[int] | None, by: CountBy) -> list[Count]:
         """Matching turns (`docs`; None: all) counted by speaker, year, topic, place or record."""
@@ -230,6 +266,7 @@ class TurnSearcher:
             return [Count(k, k, n, d) for k, (n, d) in rows]
         numbers = range(self.searcher.doc_count_all()) if docs is None else sorted(docs)
         reader = self.searcher.reader()
+        dates = self._iso_dates() if by == "year" else []
         triples: list[tuple[str, str, str]] = []
         for n in numbers:
             if reader.is_deleted(n):
@@ -240,12 +277,13 @@ class TurnSearcher:
                 sid = f.get("speaker_id")
                 triples.append((sid or "", f.get("speaker") or NO_SPEAKER, doc_id))
             elif by == "year":
-                year = (f.get("date") or "")[:4] or UNKNOWN
+                year = (dates[n] or "")[:4] or UNKNOWN
                 triples.append((year, year, doc_id))
             elif by == "document":
-                triples.append((doc_id, f.get("title") or doc_id, doc_id))
+                doc = self.documents.get(doc_id)
+                triples.append((doc_id, (doc.title if doc else "") or doc_id, doc_id))
             else:
-                named = gazetteer().mentioned(f.get("text", ""))
+                named = gazetteer().mentioned(self._text(f))
                 for place in dict.fromkeys([*named, *self._places_of(n)]):
                     triples.append((place, place, doc_id))
         out = [Count(k, label, t, r) for k, label, t, r in tally(triples)]
@@ -284,11 +322,11 @@ class TurnSearcher:
         """(doc_id, record date as ISO text or None) of each matching turn."""
         reader = self.searcher.reader()
         numbers = range(self.searcher.doc_count_all()) if docs is None else sorted(docs)
+        dates = self._iso_dates()
         out = []
         for n in numbers:
             if not reader.is_deleted(n):
-                f = self.searcher.stored_fields(n)
-                out.append((f["doc_id"], f.get("date")))
+                out.append((self.searcher.stored_fields(n)["doc_id"], dates[n]))
         return out
 
     # -- queries -------------------------------------------------------------------------
@@ -397,6 +435,17 @@ class TurnSearcher:
                 notes.append("No turn matches the filters")
             return SearchResults(text, 0, (), offset, tuple(notes))
         sortedby = self._date_order() if sort == "date" else None
+        terms = self._highlight_terms(compiled.positive)
+        ranked = self._rank(q, allowed, offset + limit) if sortedby is None else None
+        if ranked is not None:
+            total, best = ranked
+            hits = tuple(
+                self._hit(self.searcher.stored_fields(d), score, terms)
+                for d, score in best[offset:]
+            )
+            if not total and filters.any() and not notes:
+                notes.append("No turn matches the query within the filters")
+            return SearchResults(text, total, hits, offset, tuple(notes))
         try:  # Whoosh builds its matcher tree recursively: thousands of terms overflow it
             results = self.searcher.search(
                 q,
@@ -408,7 +457,6 @@ class TurnSearcher:
             total = self._total(q, allowed, results)
         except RecursionError:
             raise QuerySyntaxError("query nested too deeply (or too many terms) to run") from None
-        terms = self._highlight_terms(compiled.positive)
         hits = tuple(
             self._hit(results[i], results.score(i) if sortedby is None else 0.0, terms)
             for i in range(offset, min(offset + limit, results.scored_length()))
@@ -416,6 +464,19 @@ class TurnSearcher:
         if not total and filters.any() and not notes:
             notes.append("No turn matches the query within the filters")
         return SearchResults(text, total, hits, offset, tuple(notes))
+
+    def _rank(
+        self, q: Any, allowed: set[int] | None, k: int
+    ) -> tuple[int, list[tuple[int, float]]] | None:
+        """Words, phrases and their AND ranked from decoded postings (see ranking.py);
+        None: a query shape Whoosh runs itself."""
+        parts = self._ranker.parts(q)
+        if parts is None:
+            return None
+        try:
+            return self._ranker.run(parts, allowed, k)
+        except Unsupported:
+            return None
 
     def _total(self, q: Any, allowed: set[int] | None, results: Any) -> int:
         """How many turns match. Whoosh counts a search that skipped blocks by running it
@@ -462,14 +523,15 @@ class TurnSearcher:
         return Highlight(frozenset(terms), tuple(phrases))
 
     def _hit(self, fields: Any, score: float, terms: Highlight) -> Hit:
-        text = fields["text"]
+        doc = self.documents.get(fields["doc_id"])
+        text = self._text(fields)
         snip, marks = snippet(text, terms.terms, phrases=terms.phrases)
         return Hit(
             id=fields["id"],
             doc_id=fields["doc_id"],
-            path=fields.get("path", ""),
-            title=fields.get("title", ""),
-            date=fields.get("date"),
+            path=doc.path if doc else "",
+            title=doc.title if doc else "",
+            date=doc.date.iso() if doc else None,
             speaker=fields.get("speaker"),
             speaker_id=fields.get("speaker_id"),
             label=fields.get("label"),
@@ -485,23 +547,38 @@ class TurnSearcher:
 SORTS = ("relevance", "date")
 
 
-def _preload_lengths(reader: Any, field: str) -> None:
+def _preload_lengths(reader: Any, field: str) -> bytes | None:
     """Keep `field`'s per-turn lengths in memory: ranking reads one per candidate turn, and
     with the index opened without memory maps (index.open_whoosh) each read is a seek and a
-    read call, half the time of a query on a very common word. One byte per turn."""
+    read call, half the time of a query on a very common word. One byte per turn.
+
+    Returns the length bytes of every turn by document number (None: some segment's
+    lengths are not in the one-byte column layout)."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
     from whoosh.columns import NumericColumn
 
+    every: list[bytes] = []
+    complete = True
     for seg, _base in reader.leaf_readers():
         perdoc = getattr(seg, "_perdoc", None)
         if not isinstance(perdoc, W3PerDocReader):
+            complete = False
             continue
         name = _lenfield(field)
         col = perdoc._cached_reader(name, LENGTHS_COLUMN)
+        if col is None:  # no turn of the segment has the field
+            every.append(bytes(perdoc._doccount))
+            continue
+        if isinstance(col, bytes):  # preloaded by an earlier searcher on this segment
+            every.append(col)
+            continue
         if type(col) is not NumericColumn.Reader or col._fixedlen != 1:
+            complete = False
             continue
         data = col._dbfile.get(col._basepos, col._count)
         perdoc._readers[name] = data + bytes([col._default]) * (perdoc._doccount - col._count)
+        every.append(perdoc._readers[name])
+    return b"".join(every) if complete and every else None
 
 
 def _column(reader: Any, field: str) -> list[int]:

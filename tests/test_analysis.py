@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -130,3 +131,23 @@ def test_superscript_footnote_marks() -> None:
     assert folded("the Department of State¹ and Conversation²³") == [
         "the", "department", "of", "state", "and", "conversation",
     ]  # fmt: skip
+
+
+def test_stemming_does_not_import_scipy() -> None:
+    """NLTK would pull in SciPy (~1 s) when it is installed; stemming must not."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("scipy") is None:
+        pytest.skip("SciPy is not installed: nothing to keep out")
+    code = (
+        "import sys; from searcher.analysis import stem; "
+        "print(stem('negotiations'), 'scipy' in sys.modules); "
+        "import scipy.stats; print('scipy still imports')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[0] == "negoti False"
+    assert out[1] == "scipy still imports"

@@ -1,0 +1,261 @@
+"""Compact postings: word positions of the `text` field, and posting blocks on disk.
+
+Whoosh's `Positions` format stores each posting as a 4-byte count plus a pickled list of
+position gaps (~13 bytes for a word seen once) and decodes it with `pickle` and a Python
+loop. Here a posting is its gaps as raw bytes when every gap is below 254 (nearly always: a
+word seen once at position 37 is the single byte 37), else a marker byte and the gaps as
+little-endian 16- or 32-bit integers. Decoding is `itertools.accumulate` over the bytes or
+an `array`: C loops, no pickle. `CompactCodec` (below) packs whole posting blocks.
+
+The format object is pickled into every index's schema and the codec into every segment:
+this module's path and the class names must not change.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import zlib
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, pairwise
+from typing import Any
+
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3LeafMatcher,
+    W3PostingsWriter,
+)
+from whoosh.formats import Format, tokens
+from whoosh.util.numeric import length_to_byte
+
+#: first byte of a posting whose gaps are 16-bit (WIDE) or 32-bit (HUGE) integers; a
+#: byte-per-gap posting never starts with these, as all its gaps are below WIDE
+WIDE, HUGE = 0xFE, 0xFF
+_SWAP = sys.byteorder != "little"
+
+
+def encode_positions(positions: Sequence[int]) -> bytes:
+    """Increasing, non-negative positions as bytes (see the module docstring)."""
+    gaps = [b - a for a, b in zip((0, *positions), positions, strict=False)]
+    top = max(gaps)
+    if top < WIDE:
+        return bytes(gaps)
+    marker = WIDE if top < 1 << 16 else HUGE
+    wide = array("H" if marker == WIDE else "I", gaps)
+    if _SWAP:
+        wide.byteswap()
+    return bytes((marker,)) + wide.tobytes()
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """The positions `encode_positions` stored in `value`."""
+    marker = value[0]
+    if marker < WIDE:
+        return list(accumulate(value))
+    gaps = array("H" if marker == WIDE else "I")
+    gaps.frombytes(value[1:])
+    if _SWAP:
+        gaps.byteswap()
+    return list(accumulate(gaps))
+
+
+def position_count(value: bytes) -> int:
+    marker = value[0]
+    if marker < WIDE:
+        return len(value)
+    return (len(value) - 1) // (2 if marker == WIDE else 4)
+
+
+class CompactPositions(Format):
+    """Whoosh's `Positions` (frequency, weight, positions) with the encoding above."""
+
+    def word_values(
+        self, value: Any, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        fb = self.field_boost
+        poses: defaultdict[str, list[int]] = defaultdict(list)
+        weights: defaultdict[str, float] = defaultdict(float)
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        for t in tokens(value, analyzer, kwargs):
+            poses[t.text].append(t.pos)
+            weights[t.text] += t.boost
+        for w, poslist in poses.items():
+            yield (w, len(poslist), weights[w] * fb, encode_positions(poslist))
+
+    def encode(self, poslist: Sequence[int]) -> bytes:
+        return encode_positions(poslist)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        return decode_positions(valuestring)
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return position_count(valuestring)
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return position_count(valuestring) * self.field_boost
+
+    def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:
+        return [(pos, 1) for pos in decode_positions(valuestring)]
+
+    def combine(self, vs: Iterable[bytes]) -> bytes:
+        found: set[int] = set()
+        for v in vs:
+            found.update(decode_positions(v))
+        return encode_positions(sorted(found))
+
+
+# -- posting blocks ------------------------------------------------------------------------
+#
+# Whoosh 2.7's codec pickles each block of up to 128 postings as a tuple: a document-number
+# gap costs 2-5 bytes, a non-unit weight 9 (a pickled float), and a posting value ~20 (a
+# `bytes` object under pickle protocol 2 is a `_codecs.encode` call). `CompactCodec` writes
+# the same block as packed arrays: one type byte each for the gaps, the weights and the value
+# lengths, then the three arrays and the values end to end, zlib-compressed as before.
+
+_NONE = ord("N")
+
+
+def _smallest(values: Sequence[int]) -> str:
+    top = max(values)
+    return "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+
+
+def _packed(code: str, values: Iterable[int] | Iterable[float]) -> bytes:
+    arr = array(code, values)
+    if _SWAP:
+        arr.byteswap()
+    return arr.tobytes()
+
+
+def _unpacked(code: str, data: bytes, start: int, count: int) -> tuple[array[Any], int]:
+    arr = array(code)
+    end = start + count * arr.itemsize
+    arr.frombytes(data[start:end])
+    if _SWAP:
+        arr.byteswap()
+    return arr, end
+
+
+def pack_block(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]) -> bytes:
+    """One block's document numbers (increasing), weights and values (possibly none)."""
+    gaps = [b - a for a, b in zip((0, *ids), ids, strict=False)]
+    id_code = _smallest(gaps)
+    out = [b"", _packed(id_code, gaps)]
+    if all(w == 1.0 for w in weights):
+        weight_code = _NONE
+    elif all(w == int(w) and 0 <= w < 256 for w in weights):
+        weight_code = ord("B")
+        out.append(_packed("B", [int(w) for w in weights]))
+    else:
+        weight_code = ord("f")
+        out.append(_packed("f", weights))
+    if values:
+        lengths = [len(v) for v in values]
+        length_code = _smallest(lengths)
+        out += [_packed(length_code, lengths), b"".join(values)]
+    else:
+        length_code = "N"
+    out[0] = bytes((ord(id_code), weight_code, ord(length_code)))
+    return b"".join(out)
+
+
+def unpack_block(data: bytes, count: int) -> tuple[list[int], array[Any], list[bytes] | None]:
+    """(document numbers, weights as floats, values or None) of a `pack_block` block."""
+    id_code, weight_code, length_code = chr(data[0]), data[1], chr(data[2])
+    gaps, at = _unpacked(id_code, data, 3, count)
+    ids = list(accumulate(gaps))
+    if weight_code == _NONE:
+        weights = array("f", [1.0]) * count
+    else:
+        raw, at = _unpacked(chr(weight_code), data, at, count)
+        weights = raw if raw.typecode == "f" else array("f", raw)
+    if length_code == "N":
+        return ids, weights, None
+    lengths, at = _unpacked(length_code, data, at, count)
+    ends = list(accumulate(lengths, initial=at))
+    return ids, weights, [data[a:b] for a, b in pairwise(ends)]
+
+
+class CompactCodec(W3Codec):
+    """Whoosh's codec with posting blocks packed by `pack_block` (see above).
+
+    Each segment remembers the codec that wrote it, so indexes mixing these segments with
+    Whoosh's own (written by a Whoosh merge) read correctly.
+    """
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
+        if byteids:  # term vectors (not used by this schema) keep Whoosh's blocks
+            return super().postings_writer(dbfile, byteids)
+        return CompactPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+class CompactPostingsWriter(W3PostingsWriter):
+    def _write_block(self, last: bool = False) -> None:
+        """Whoosh's `_write_block` with the block data packed instead of pickled."""
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = pack_block(self._ids, self._weights, self._values)
+        comp = self._compression
+        if comp:
+            data = zlib.compress(data, comp)
+        ids = self._ids
+        info = pickle.dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                comp,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        length = len(info) + len(data)
+        postfile = self._postfile
+        postfile.write_int(-length if last else length)  # negative: the last block
+        postfile.write(info)
+        postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class CompactLeafMatcher(W3LeafMatcher):
+    def _read_data(self) -> None:
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        if self._compression:
+            data = zlib.decompress(data)
+        self._data = unpack_block(data, self._blocklength)
+
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0]
+
+    def _read_weights(self) -> None:
+        if self._data is None:
+            self._read_data()
+        self._weights = self._data[1]
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        values = self._data[2]
+        self._values = values if values is not None else (None,) * self._blocklength

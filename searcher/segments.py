@@ -1,0 +1,193 @@
+"""Whoosh segments written directly through the codec: the build's fast path.
+
+Whoosh's `SegmentWriter` sends every posting through Token objects, a posting pool that is
+sorted and spilled to disk, and a commit that looks each document's field length up again:
+about 1 µs of Python per step, for ~75 postings a turn. Here a batch of turns is inverted in
+memory (term -> postings per field) and written in sorted order with the same codec calls
+(`field_writer` / `per_document_writer`), so the files are the ones `SegmentWriter` writes.
+Any process can write a segment; the caller puts the finished `Segment` objects in the TOC.
+
+Fields are handled generically through the schema (`index`, `stored`, `scorable`,
+`column_type`), with one shortcut: a field analysed by `text_analyzer()` whose format keeps
+positions takes its terms from `analysis.index_terms` and its posting values from
+`format.encode(positions)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+#: a value of an ID/KEYWORD/NUMERIC field recurs in every turn of a record: its postings are
+#: computed once (cleared when it grows past this many values)
+_CACHE_MAX = 50_000
+
+
+class SegmentBuilder:
+    """Turns added one at a time, written as one new segment by `finish`."""
+
+    def __init__(self, storage: Any, schema: Any, codec: Any) -> None:
+        from .analysis import text_analyzer
+
+        self.storage = storage
+        self.schema = schema
+        self.codec = codec
+        analyzer = text_analyzer()
+        self._fast = {
+            name
+            for name, field in schema.items()
+            if getattr(field, "analyzer", None) == analyzer
+            and field.format is not None
+            and field.format.supports("positions")
+        }
+        self._cache: dict[tuple[str, Any], tuple[list[tuple[bytes, float, bytes]], int]] = {}
+        self.segment: Any = None
+        #: characters of text added since the segment was started (to decide when to flush)
+        self.chars = 0
+
+    @property
+    def doc_count(self) -> int:
+        return self._docnum if self.segment is not None else 0
+
+    def _start(self) -> None:
+        self.segment = self.codec.new_segment(self.storage, "MAIN")
+        self._perdoc = self.codec.per_document_writer(self.storage, self.segment)
+        #: field -> term bytes -> [docnum, weight, value, docnum, weight, value, …]
+        self._postings: dict[str, dict[bytes, list[Any]]] = {}
+        #: field -> docnum -> length, for scorable fields
+        self._lengths: dict[str, dict[int, int]] = {}
+        self._docnum = 0
+        self.chars = 0
+
+    def add(self, fields: dict[str, Any]) -> tuple[Any, int]:
+        """Add one Whoosh document; returns its segment and document number there."""
+        if self.segment is None:
+            self._start()
+        docnum = self._docnum
+        perdoc = self._perdoc
+        perdoc.start_doc(docnum)
+        schema = self.schema
+        for name in sorted(fields):
+            value = fields[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                if name in self._fast:
+                    items, length = self._text_items(field, value)
+                    self.chars += len(value)
+                else:
+                    items, length = self._items(name, field, value)
+                terms = self._postings.get(name)
+                if terms is None:
+                    terms = self._postings[name] = {}
+                for btext, weight, vbytes in items:
+                    posts = terms.get(btext)
+                    if posts is None:
+                        terms[btext] = [docnum, weight, vbytes]
+                    else:
+                        posts += (docnum, weight, vbytes)
+                if length:
+                    lengths = self._lengths.get(name)
+                    if lengths is None:
+                        lengths = self._lengths[name] = {}
+                    lengths[docnum] = length
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            column = field.column_type
+            if column:
+                perdoc.add_column_value(name, column, field.to_column_value(value))
+        perdoc.finish_doc()
+        self._docnum += 1
+        return self.segment, docnum
+
+    def _items(self, name: str, field: Any, value: Any) -> tuple[list[Any], int]:
+        """What `SegmentWriter.add_document` adds for one value, remembered per value."""
+        key = (name, value)
+        hit = self._cache.get(key)
+        if hit is None:
+            items = []
+            length = 0
+            for btext, freq, weight, vbytes in field.index(value):
+                items.append((btext, weight, vbytes))
+                length += freq
+            hit = (items, length if field.scorable else 0)
+            if not field.unique:  # a turn's own id would only crowd the others out
+                if len(self._cache) >= _CACHE_MAX:
+                    self._cache.clear()
+                self._cache[key] = hit
+        return hit
+
+    def _text_items(self, field: Any, text: str) -> tuple[list[Any], int]:
+        """Postings of one text value: what `Positions.word_values` yields, without Tokens."""
+        from .analysis import index_terms
+
+        positions: dict[str, list[int]] = {}
+        n = 0
+        for term, pos in index_terms(text):
+            n += 1
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+        encode: Callable[[list[int]], bytes] = field.format.encode
+        boost = field.format.field_boost
+        items = [
+            (term.encode("utf-8"), float(len(poses)) * boost, encode(poses))
+            for term, poses in positions.items()
+        ]
+        return items, n if field.scorable else 0
+
+    def finish(self) -> Any:
+        """Write the postings and close the segment; returns it (None when nothing was added)."""
+        from whoosh.util.numeric import byte_to_length, length_to_byte
+
+        segment = self.segment
+        if segment is None:
+            return None
+        self._perdoc.close()
+        writer = self.codec.field_writer(self.storage, segment)
+        schema = self.schema
+        for name in sorted(self._postings):
+            terms = self._postings[name]
+            lengths = self._lengths.get(name, {})
+            # what the reader gives back: lengths are stored as one byte each
+            approx = {d: byte_to_length(length_to_byte(n)) for d, n in lengths.items()}
+            writer.start_field(name, schema[name])
+            for btext in sorted(terms):
+                writer.start_term(btext)
+                _add_postings(writer._postwriter, terms[btext], approx)
+                writer.finish_term()
+            writer.finish_field()
+        writer.close()
+        segment.set_doc_count(self._docnum)
+        if segment.should_assemble():
+            segment.create_compound_file(self.storage)
+        self.segment = None
+        self._postings, self._lengths = {}, {}
+        self.chars = 0
+        return segment
+
+
+def _add_postings(postwriter: Any, posts: list[Any], lengths: dict[int, int]) -> None:
+    """What `add_posting` does once per posting, a block at a time: the block statistics
+    (max weight, min and max length) are computed here, the blocks are written by Whoosh.
+    The last block stays buffered for `finish_postings` (which inlines a lone posting)."""
+    from array import array
+
+    limit = postwriter._blocklimit
+    step = 3 * limit
+    for start in range(0, len(posts), step):
+        if start:
+            postwriter._write_block()
+        block = posts[start : start + step]
+        ids = block[0::3]
+        weights = block[1::3]
+        postwriter._ids = array("I", ids)
+        postwriter._weights = array("f", weights)
+        postwriter._values = [v for v in block[2::3] if v]
+        postwriter._maxweight = max(0, *weights)
+        sizes = [n for n in map(lengths.get, ids) if n]
+        postwriter._minlength = min(sizes) if sizes else None
+        postwriter._maxlength = max(sizes) if sizes else 0

@@ -1,0 +1,200 @@
+"""Ranking words, phrases and their AND from decoded postings (searcher/ranking.py) must give
+Whoosh's own hits, scores and order, and exact totals, on an index with several segments
+and deleted turns. Invented people and words only."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from searcher import Archive
+from searcher.analysis import STEM_MAP, STEMS, analyze, load_stems
+from searcher.search import Filters, TurnSearcher
+
+#: common words and rarer ones, so that phrases, repeats and long posting lists all occur
+VOCAB = [
+    "the",
+    "of",
+    "and",
+    "sea",
+    "boat",
+    "net",
+    "fish",
+    "storm",
+    "harbour",
+    "ice",
+    "river",
+    "captain",
+    "winter",
+    "cargo",
+]
+WEIGHTS = [40, 25, 20, 12, 10, 8, 7, 5, 4, 3, 3, 2, 2, 1]
+
+
+def _turn(rng: random.Random) -> str:
+    return " ".join(rng.choices(VOCAB, WEIGHTS, k=rng.randint(3, 40))) + "."
+
+
+def _write(folder: Path, name: str, rng: random.Random) -> None:
+    turns = []
+    for _ in range(rng.randint(2, 8)):
+        who = rng.choice(["Petrov", "Smirnova"])
+        turns.append(f"{who}: {_turn(rng)}")
+    front = (
+        f"---\ntitle: Talk {name}\ndate: 1975-06-0{rng.randint(1, 9)}\n"
+        "participants: Ivan Petrov, Anna Smirnova\nsource: invented for the tests\n---\n"
+    )
+    (folder / f"{name}.md").write_text(front + "\n\n".join(turns) + "\n")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    """An index updated twice: several segments, and turns deleted by the updates."""
+    rng = random.Random(11)
+    root = tmp_path_factory.mktemp("ranking")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for i in range(40):
+        _write(corpus, f"t{i:02d}", rng)
+    Archive.build([str(corpus)], str(root / "ix")).close()
+    for i in (3, 17):
+        (corpus / f"t{i:02d}.md").unlink()
+    for i in (5, 40, 41):
+        _write(corpus, f"t{i:02d}", rng)
+    with Archive.build([str(corpus)], str(root / "ix")) as updated:
+        yield updated
+
+
+def _queries(n: int) -> list[str]:
+    rng = random.Random(5)
+    out = []
+    for _ in range(n):
+        a, b, c = rng.choices(VOCAB, k=3)
+        out += [a, f"{a} {b}", f'"{a} {b}"', f'"{a} {b} {c}"', f'"{a} {a}"', f'{c} "{a} {b}"']
+    return out
+
+
+def _whoosh(searcher: TurnSearcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(searcher, "_rank", lambda *_args: None)
+
+
+def test_index_has_segments_and_deletions(archive: Archive) -> None:
+    reader = archive.searcher.searcher.reader()
+    assert reader.has_deletions()
+    assert len(reader.leaf_readers()) > 1
+
+
+@pytest.mark.parametrize("speaker", [None, "Petrov"])
+def test_same_hits_scores_and_totals_as_whoosh(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch, speaker: str | None
+) -> None:
+    searcher = archive.searcher
+    filters = Filters(speakers=(speaker,) if speaker else ())
+    handled = 0
+    for q in _queries(12):
+        for limit, offset in ((10, 0), (5, 3), (10_000, 0)):
+            ours = searcher.search(q, filters, limit=limit, offset=offset)
+            handled += searcher._rank(searcher.compile(q).query, None, 1) is not None
+            with monkeypatch.context() as m:
+                _whoosh(searcher, m)
+                theirs = searcher.search(q, filters, limit=limit, offset=offset)
+            assert ours.total == theirs.total, q
+            assert [(h.id, h.score) for h in ours.hits] == [(h.id, h.score) for h in theirs.hits]
+            assert [h.snippet for h in ours.hits] == [h.snippet for h in theirs.hits]
+    assert handled  # the queries really went through the ranker
+
+
+def _brute_total(archive: Archive, words: list[str], phrase: bool) -> int:
+    """Turns whose analyzed text holds every word (as a run of words, for a phrase)."""
+    reader = archive.searcher.searcher.reader()
+    total = 0
+    seen = set()
+    for fields in reader.all_stored_fields():
+        doc_id = fields["doc_id"]
+        if doc_id in seen:
+            continue
+        seen.add(doc_id)
+        for turn in archive.document(doc_id).turns:
+            terms = analyze(turn.text)
+            if phrase:
+                n = len(words)
+                total += any(terms[i : i + n] == words for i in range(len(terms) - n + 1))
+            else:
+                total += all(w in terms for w in words)
+    return total
+
+
+def test_totals_equal_a_brute_force_count(archive: Archive) -> None:
+    rng = random.Random(3)
+    for _ in range(8):
+        a, b = rng.sample(VOCAB, 2)
+        assert archive.search(f"{a} {b}").total == _brute_total(archive, [a, b], False)
+        assert archive.search(f'"{a} {b}"').total == _brute_total(archive, [a, b], True)
+        assert archive.search(a).total == _brute_total(archive, [a], False)
+
+
+def test_repeated_phrase_uses_the_remembered_turns(archive: Archive) -> None:
+    searcher = archive.searcher
+    first = searcher.search('"the sea"', Filters(), limit=3)
+    assert ("the", "sea") in searcher._ranker._phrases
+    again = searcher.search('"the sea"', Filters(), limit=3, offset=3)
+    assert again.total == first.total
+    filtered = searcher.search('"the sea"', Filters(speakers=("Smirnova",)))
+    assert filtered.total == _count_by(archive, '"the sea"', "Smirnova")
+
+
+def _count_by(archive: Archive, q: str, speaker: str) -> int:
+    hits = archive.search(q, limit=10_000).hits
+    return sum(1 for h in hits if h.label == speaker)
+
+
+def test_stem_map_loads_the_pairs_it_saved(tmp_path: Path) -> None:
+    pairs = {"négociations": "négoci", "ships": "ship", "u.s": "u.s", "x": "x"}
+    text = "".join(f"{w}\t{s}\n" for w, s in pairs.items())
+    (tmp_path / STEM_MAP).write_text(text, encoding="utf-8")
+    saved = dict(STEMS.cache)
+    try:
+        STEMS.cache.clear()
+        assert load_stems(str(tmp_path)) == len(pairs)
+        assert STEMS.cache == pairs
+        (tmp_path / STEM_MAP).write_text(text.rstrip("\n"), encoding="utf-8")
+        STEMS.cache.clear()
+        load_stems(str(tmp_path))
+        assert STEMS.cache == pairs
+    finally:
+        STEMS.cache.clear()
+        STEMS.cache.update(saved)
+
+
+def test_whoosh_loads_without_urllib_request() -> None:
+    """The stand-ins of analysis._import_whoosh_lightly: not loaded, yet working when called."""
+    code = (
+        "import sys, searcher.analysis, whoosh.compat, whoosh.query.terms as t\n"
+        "print('urllib.request' in sys.modules, 'whoosh.lang.morph_en' in sys.modules)\n"
+        "print(sorted(t.variations('ship'))[:2])\n"
+        "import urllib.request\n"
+        "print(callable(urllib.request.urlopen))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[0] == "False False"
+    assert out[1] == "['ship', 'shiped']"
+    assert out[2] == "True"
+
+
+def test_selection_for_counts_equals_whoosh(archive: Archive) -> None:
+    searcher = archive.searcher
+    for speaker in ((), ("Smirnova",)):
+        filters = Filters(speakers=speaker)
+        allowed = searcher.filter_set(filters, [])
+        for q in _queries(6):
+            found, _ = searcher.select(q, filters)
+            query = searcher.compile(q).query
+            theirs = set(searcher.searcher.docs_for_query(query))
+            assert found == (theirs if allowed is None else theirs & allowed), q
