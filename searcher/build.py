@@ -166,7 +166,8 @@ def _discard(index_dir: str, gen: str) -> None:
 
 
 def optimize(index_dir: str, *, wait: float = 0.0) -> int:
-    """Merge the index into one segment (updates add segments); returns the segments before."""
+    """Merge the index into one segment (builds and updates write several); returns the
+    segments before."""
     with store.writer_lock(index_dir, wait):
         current = str(store.read_meta(index_dir)["current"])
         old_dir = os.path.join(index_dir, current)

@@ -211,7 +211,7 @@ def index(
     help="Seconds to wait for another indexer.",
 )
 def optimize(index_dir: str, wait: float) -> None:
-    """Merge the index into one segment: updates add segments, searches prefer few.
+    """Merge the index into one segment: a build writes several, searches prefer few.
 
     \b
     Example:
