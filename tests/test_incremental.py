@@ -213,3 +213,33 @@ def test_saved_stems_spare_nltk(corpus: Path, tmp_path: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["agre", "grain", "False"]
+
+
+@pytest.mark.parametrize("small", [3, 100])
+def test_update_merges_only_small_segments(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: int
+) -> None:
+    """A build's segments survive updates; only segments under SMALL_SEGMENT turns merge."""
+    monkeypatch.setattr(build_module, "SEGMENT_MAX", 200)  # several segments
+    monkeypatch.setattr(build_module, "SMALL_SEGMENT", small)
+    ix = str(tmp_path / "ix")
+    build([str(corpus)], ix, workers=1)
+
+    def segments() -> dict[str, int]:
+        gen = os.path.join(ix, str(store.read_meta(ix)["current"]))
+        return {s.segment_id(): s.doc_count_all() for s in store.open_whoosh(gen)._segments()}
+
+    built = segments()
+    assert len(built) >= 2
+    for rid in (8, 9):
+        write(corpus, rid, f"Talk {rid} about grain.")
+        build([str(corpus)], ix, workers=1)
+    after = segments()
+    large = {sid for sid, n in built.items() if n >= small}
+    assert large <= set(after)  # never merged by an update
+    if small == 100:  # every segment is small: the old ones merged, the update's own beside
+        assert len(after) == 2
+    else:
+        assert large and len(after) > len(large)
+    build([str(corpus)], str(tmp_path / "fresh"), workers=1)
+    assert state(ix) == state(str(tmp_path / "fresh"))
