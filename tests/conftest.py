@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,12 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "corpus"
 SAMPLE = REPO / "corpus" / "176345.txt"
+
+
+def fresh_python(code: str, *args: str) -> str:
+    """What `code` prints in a new interpreter: for what a process imports at start-up."""
+    cmd = [sys.executable, "-c", code, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
 
 def shared_path(*parts: str) -> Path:

@@ -19,7 +19,7 @@ from searcher.analysis import (
     words,
 )
 
-from .conftest import shared_path
+from .conftest import fresh_python, shared_path
 
 
 def folded(text: str) -> list[str]:
@@ -136,8 +136,6 @@ def test_superscript_footnote_marks() -> None:
 def test_stemming_does_not_import_scipy() -> None:
     """NLTK would pull in SciPy (~1 s) when it is installed; stemming must not."""
     import importlib.util
-    import subprocess
-    import sys
 
     if importlib.util.find_spec("scipy") is None:
         pytest.skip("SciPy is not installed: nothing to keep out")
@@ -146,8 +144,6 @@ def test_stemming_does_not_import_scipy() -> None:
         "print(stem('negotiations'), 'scipy' in sys.modules); "
         "import scipy.stats; print('scipy still imports')"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split("\n")
+    out = fresh_python(code).split("\n")
     assert out[0] == "negoti False"
     assert out[1] == "scipy still imports"

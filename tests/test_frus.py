@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from searcher import Archive
 from searcher.errors import ReadError
 from searcher.readers import frus, read_file
 
-from .conftest import shared_path
+from .conftest import fresh_python, shared_path
 
 VOLUME = ("frus", "frus1981-88v05-d1-d22.xml")
 
@@ -205,9 +203,7 @@ print(docs, turns, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 def peak_growth(path: Path, how: str = "read") -> tuple[int, int]:
     """Documents read, and how much the peak resident memory grew while reading (KB)."""
-    out = subprocess.run(
-        [sys.executable, "-c", PEAK, str(path), how], capture_output=True, text=True, check=True
-    ).stdout.split()
+    out = fresh_python(PEAK, str(path), how).split()
     docs, turns, before, after = map(int, out)
     assert turns > docs
     return docs, after - before

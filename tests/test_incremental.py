@@ -13,6 +13,8 @@ from searcher import build as build_module
 from searcher import index as store
 from searcher.build import build, optimize
 
+from .conftest import fresh_python
+
 # Invented people only: these texts put words in nobody's mouth.
 PAGE = """Skip to content
 
@@ -198,8 +200,6 @@ def test_cli_index_updates_and_optimize(corpus: Path, tmp_path: Path) -> None:
 
 def test_saved_stems_spare_nltk(corpus: Path, tmp_path: Path) -> None:
     """A query process that preloads an index's stem map stems its words without NLTK."""
-    import subprocess
-    import sys
 
     ix = str(tmp_path / "ix")
     build([str(corpus)], ix, workers=1)
@@ -209,9 +209,7 @@ def test_saved_stems_spare_nltk(corpus: Path, tmp_path: Path) -> None:
         f"assert load_stems({gen!r}) > 0\n"
         "print(stem('agree'), stem('grain'), 'nltk' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
+    out = fresh_python(probe).split()
     assert out == ["agre", "grain", "False"]
 
 

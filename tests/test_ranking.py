@@ -5,8 +5,6 @@ and deleted turns. Invented people and words only."""
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +13,8 @@ import pytest
 from searcher import Archive
 from searcher.analysis import STEM_MAP, STEMS, analyze, load_stems
 from searcher.search import Filters, TurnSearcher
+
+from .conftest import fresh_python
 
 #: common words and rarer ones, so that phrases, repeats and long posting lists all occur
 VOCAB = [
@@ -180,9 +180,7 @@ def test_whoosh_loads_without_urllib_request() -> None:
         "import urllib.request\n"
         "print(callable(urllib.request.urlopen))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split("\n")
+    out = fresh_python(code).split("\n")
     assert out[0] == "False False"
     assert out[1] == "['ship', 'shiped']"
     assert out[2] == "True"
