@@ -104,6 +104,8 @@ def _cli(args: list[str], log: str) -> None:
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # where a hung run is stuck
     from searcher.cli import main
 
+    # Ctrl-C as in a terminal: a suite started in the background inherits SIGINT ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by `_start`
     except KeyboardInterrupt:  # it came before the CLI started: nothing to test
