@@ -34,12 +34,35 @@ def fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+class _LostInterrupts:
+    """A Ctrl-C that lands in a finalizer (`__del__`) is printed by Python as an ignored
+    exception and lost; kept here instead, to be raised at the next progress report."""
+
+    def __init__(self) -> None:
+        self.pending = False
+
+    def hook(self, unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            self.pending = True
+        else:
+            sys.__unraisablehook__(unraisable)
+
+    def raise_pending(self) -> None:
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+_lost_interrupts = _LostInterrupts()
+
+
 class Group(click.Group):
     """Maps the library's exceptions to one-line messages and exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
         from .errors import DateError, QuerySyntaxError, SearcherError
 
+        previous_hook, sys.unraisablehook = sys.unraisablehook, _lost_interrupts.hook
         try:
             return super().invoke(ctx)
         except (QuerySyntaxError, DateError) as e:
@@ -52,6 +75,9 @@ class Group(click.Group):
             fail(str(e), 1)
         except KeyboardInterrupt:
             fail("interrupted; the previous index is unchanged", 130)
+        finally:
+            sys.unraisablehook = previous_hook
+            _lost_interrupts.pending = False
 
 
 def _traceback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -119,6 +145,7 @@ def _progress_printer(bar: bool) -> Callable[[Progress], None]:
     shown = [0.0]
 
     def report(p: Progress) -> None:
+        _lost_interrupts.raise_pending()
         if bar and (p.warnings or p.skipped):
             click.echo("\r\x1b[K", nl=False, err=True)
         for w in p.warnings:

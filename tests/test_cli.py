@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from searcher.cli import main
@@ -102,3 +103,35 @@ def test_version_and_help() -> None:
     r = run("-h")
     assert r.exit_code == 0 and "search" in r.stdout
     assert "Example" in run("search", "--help").stdout
+
+
+class _Finalizer:
+    """Ctrl-C arriving while Python runs a `__del__`, as it did once in a killed build."""
+
+    def __del__(self) -> None:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_in_a_finalizer_still_stops_the_build(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import searcher.build
+
+    run("index")
+    (in_tmp / "corpus" / "extra.txt").write_text("Ann Brook: Zebrafinch.\n\nCarl Dunn: Yes.\n")
+    real = searcher.build.Progress
+
+    def progress(*args: object, **kwargs: object) -> object:
+        _Finalizer()  # collected at once: its exception goes to sys.unraisablehook
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(searcher.build, "Progress", progress)
+    r = run("index")
+    assert r.exit_code == 130 and r.stdout == ""
+    assert "interrupted; the previous index is unchanged" in r.stderr
+    assert "Exception ignored" not in r.stderr and "Traceback" not in r.stderr
+    monkeypatch.setattr(searcher.build, "Progress", real)
+    r = run("search", "zebrafinch")
+    assert r.stdout == "" and "0 matching turns" in r.stderr
+    assert run("index").exit_code == 0
+    assert "Ann Brook" in run("search", "zebrafinch").stdout
