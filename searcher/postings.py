@@ -163,21 +163,45 @@ def pack_block(ids: Sequence[int], weights: Sequence[float], values: Sequence[by
     return b"".join(out)
 
 
+def unpack_head(data: bytes, count: int) -> tuple[array[Any], bytes | array[Any] | None, int]:
+    """A `pack_block` block's document-number gaps, its weights (None: all 1.0; bytes: whole
+    numbers below 256, one byte each; else an array of floats) and where its values start."""
+    gaps, at = _unpacked(chr(data[0]), data, 3, count)
+    weight_code = data[1]
+    if weight_code == _NONE:
+        return gaps, None, at
+    if weight_code == ord("B"):
+        return gaps, data[at : at + count], at + count
+    weights, at = _unpacked(chr(weight_code), data, at, count)
+    return gaps, weights, at
+
+
+def value_bounds(data: bytes, count: int, at: int) -> list[int] | None:
+    """Where each posting value of a `pack_block` block whose values start at `at` begins,
+    then where the last ends (None: the block has no values)."""
+    length_code = chr(data[2])
+    if length_code == "N":
+        return None
+    lengths, at = _unpacked(length_code, data, at, count)
+    return list(accumulate(lengths, initial=at))
+
+
+def unpack_values(data: bytes, count: int, at: int) -> list[bytes] | None:
+    """The posting values of a `pack_block` block whose values start at `at` (None: none)."""
+    ends = value_bounds(data, count, at)
+    return None if ends is None else [data[a:b] for a, b in pairwise(ends)]
+
+
 def unpack_block(data: bytes, count: int) -> tuple[list[int], array[Any], list[bytes] | None]:
     """(document numbers, weights as floats, values or None) of a `pack_block` block."""
-    id_code, weight_code, length_code = chr(data[0]), data[1], chr(data[2])
-    gaps, at = _unpacked(id_code, data, 3, count)
-    ids = list(accumulate(gaps))
-    if weight_code == _NONE:
+    gaps, raw, at = unpack_head(data, count)
+    if raw is None:
         weights = array("f", [1.0]) * count
+    elif isinstance(raw, bytes):
+        weights = array("f", array("B", raw))
     else:
-        raw, at = _unpacked(chr(weight_code), data, at, count)
-        weights = raw if raw.typecode == "f" else array("f", raw)
-    if length_code == "N":
-        return ids, weights, None
-    lengths, at = _unpacked(length_code, data, at, count)
-    ends = list(accumulate(lengths, initial=at))
-    return ids, weights, [data[a:b] for a, b in pairwise(ends)]
+        weights = raw
+    return list(accumulate(gaps)), weights, unpack_values(data, count, at)
 
 
 class CompactCodec(W3Codec):

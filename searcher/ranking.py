@@ -2,33 +2,50 @@
 
 Whoosh ranks a very common word by walking a matcher tree in Python once per matching turn,
 then walks it again to count; block-quality skipping never pays for such words (measured:
-every block of "the" could hold a top hit). Here a word's blocks are decoded in bulk into
-arrays of document numbers and frequencies, kept per searcher (LRU, by size), and scored
-through a table of BM25 values per (frequency, length byte): the floats Whoosh computes,
-summed in the order its matcher tree sums them, so hits, scores and order are identical.
-A phrase's candidates are the AND of its words; positions are decoded rarest word first,
-only for the candidates still standing, from only the blocks that hold them. Every
+every block of "the" could hold a top hit). Here a word's posting list is read from each
+segment in one piece and its blocks parsed in memory into arrays of document numbers and
+frequencies (one byte each while they fit), kept per searcher (LRU, by size). A score
+depends only on the posting's (frequency, length byte) class: the floats Whoosh's scorer
+computes, per class, summed in the order its matcher tree sums them, so hits, scores and
+order are identical. An unfiltered word counts its classes once; a query then looks only at
+the postings of its best classes, found by `bytes.find`. A phrase's candidates are the AND
+of its words; positions are decoded rarest word first, only for the candidates still
+standing, as integers (turn, start) whose set intersection is the phrase check. Every
 candidate is checked, so totals are exact; the turns of the last phrases checked without a
-filter are remembered (paging, or asking again, checks no position). Other shapes (other
-fields, OR, NOT, wildcards, slop) return None and Whoosh runs them.
+filter, and the best hits of the last unfiltered queries, are remembered. Other shapes
+(other fields, OR, NOT, wildcards, slop) return None and Whoosh runs them.
 
-First queries on a word still decode all its blocks: on M (135k turns) "the" is ~130k
-postings, ~150 ms of unpickling in Whoosh 2.7's block format, a floor no ranking avoids.
+The first query on a very common word still reads all its postings (~640k for "the" on L,
+some 0.2-0.3 s), and the first on a phrase of common words decodes the positions of every
+candidate turn (~50k on L: ~0.5-1 s).
 """
 
 from __future__ import annotations
 
 import heapq
+import io
+import math
+import pickle
+import struct
+import sys
+import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import accumulate, chain, compress, islice
 from typing import Any
 
 #: decoded postings kept per searcher, counted in postings (~10 bytes each)
 CACHE_POSTINGS = 4_000_000
 #: phrases whose matching turns are kept per searcher
 CACHE_PHRASES = 64
+#: unfiltered queries whose total and best hits are kept per searcher
+CACHE_RESULTS = 256
+
+_INT = struct.Struct("!i")  # a posting block's length, as Whoosh writes it
 
 
 @dataclass(slots=True)
@@ -36,11 +53,17 @@ class _Postings:
     """One word's postings over every segment (deleted turns included), in docnum order."""
 
     ids: array[int]
-    freqs: array[float]
-    #: where each block starts among the postings, and (leaf matcher, file offset) to
-    #: read its posting values again
+    #: each posting's frequency: one byte each while every one is a whole number below 256
+    #: (with its turn's length byte, the key of its BM25 score), else floats
+    freqs: bytearray | array[float]
+    #: where each block starts among the postings, and a function reading its values again
     starts: list[int]
-    blocks: list[tuple[Any, int]]
+    blocks: list[Callable[[], Sequence[bytes]]]
+    #: (length byte of its turn, frequency byte) of each posting, once needed
+    pairs: bytes | None = field(default=None)
+    #: (score, length byte, frequency byte, number of postings) of each class present,
+    #: best first
+    classes: list[tuple[float, int, int, int]] | None = field(default=None)
 
 
 _NONE = _Postings(array("i"), array("f"), [], [])
@@ -63,7 +86,13 @@ class TextRanker:
         self._cache: OrderedDict[str, _Postings] = OrderedDict()
         self._cached = 0
         self._tables: dict[str, dict[float, list[float]]] = {}
+        self._scorers: dict[str, Any] = {}
+        self._by_class: dict[str, dict[int, float]] = {}
         self._phrases: OrderedDict[tuple[str, ...], frozenset[int]] = OrderedDict()
+        #: unfiltered queries: (total, best hits, how many were asked for)
+        self._results: OrderedDict[
+            tuple[tuple[str, ...], ...], tuple[int, list[tuple[int, float]], int]
+        ] = OrderedDict()
 
     @property
     def deleted(self) -> set[int]:
@@ -102,10 +131,30 @@ class TextRanker:
         """(exact number of matching turns, the best `k` as (docnum, score), best first)."""
         if self.lengths is None:
             raise Unsupported
+        if allowed is not None:
+            return self._run(parts, allowed, k)
+        key = tuple(parts)
+        known = self._results.get(key)
+        if known is not None and (k <= known[2] or len(known[1]) == known[0]):
+            self._results.move_to_end(key)
+            return known[0], known[1][:k]
+        total, best = self._run(parts, None, k)
+        self._results[key] = (total, best, k)
+        if len(self._results) > CACHE_RESULTS:
+            self._results.popitem(last=False)
+        return total, best
+
+    def _run(
+        self, parts: list[tuple[str, ...]], allowed: set[int] | None, k: int
+    ) -> tuple[int, list[tuple[int, float]]]:
         if len(parts) == 1 and len(parts[0]) == 1:
             word = parts[0][0]
             found = self._postings(word)
-            return self._single(word, found, allowed, k) if found.ids else (0, [])
+            if not found.ids:
+                return 0, []
+            if allowed is None and isinstance(found.freqs, bytearray):
+                return self._single_by_class(word, found, k)
+            return self._single(word, found, allowed, k)
         docs, postings = self._match(parts, allowed)
         if not k or not docs:
             return len(docs), []
@@ -125,8 +174,8 @@ class TextRanker:
         self, parts: list[tuple[str, ...]], allowed: set[int] | None
     ) -> tuple[set[int], dict[str, _Postings]]:
         words = list(dict.fromkeys(w for p in parts for w in p))
-        # a phrase word read from disk now keeps its posting values for this query
-        fresh: dict[str, list[Any]] = {}
+        # a phrase word read from disk now keeps its decompressed blocks for this query
+        fresh: dict[str, list[Callable[[], Sequence[bytes]]]] = {}
         in_phrases = {w for p in parts if len(p) > 1 for w in p}
         postings = {w: self._postings(w, fresh if w in in_phrases else None) for w in words}
         if any(not postings[w].ids for w in words):
@@ -152,6 +201,14 @@ class TextRanker:
 
     # -- scoring ------------------------------------------------------------------------
 
+    def _scorer(self, word: str) -> Any:
+        scorer = self._scorers.get(word)
+        if scorer is None:  # looks the word up in every segment: once per word
+            scorer = self._scorers[word] = self.searcher.weighting.scorer(
+                self.searcher, self.field, word
+            )
+        return scorer
+
     def _row(self, word: str, freq: float) -> list[float]:
         """BM25 of `word` at frequency `freq`, by length byte: Whoosh's scorer, memoized."""
         table = self._tables.setdefault(word, {})
@@ -159,20 +216,36 @@ class TextRanker:
         if row is None:
             from whoosh.util.numeric import byte_to_length
 
-            scorer = self.searcher.weighting.scorer(self.searcher, self.field, word)
-            row = table[freq] = [scorer._score(freq, byte_to_length(b)) for b in range(256)]
+            scorer, f = self._scorer(word), float(freq)
+            row = table[freq] = [scorer._score(f, byte_to_length(b)) for b in range(256)]
         return row
+
+    def _class_scores(self, word: str, classes: Iterable[int]) -> dict[int, float]:
+        """BM25 of `word` by class key (frequency byte * 256 + length byte), computed by
+        Whoosh's scorer for the classes asked for, memoized."""
+        memo = self._by_class.setdefault(word, {})
+        missing = set(classes).difference(memo)
+        if missing:
+            from whoosh.util.numeric import byte_to_length
+
+            scorer = self._scorer(word)
+            for c in missing:
+                memo[c] = scorer._score(float(c >> 8), byte_to_length(c & 255))
+        return memo
 
     def _scores(self, word: str, p: _Postings, docs: list[int]) -> list[float]:
         """The score of `word` in each of `docs` (sorted; all hold the word)."""
         assert self.lengths is not None
-        lengths, ids, freqs = self.lengths, p.ids, p.freqs
+        at = _where(p.ids, docs)
+        if isinstance(p.freqs, bytearray):
+            pairs = self._pairs(p)
+            keys = [pairs[2 * j + 1] << 8 | pairs[2 * j] for j in at]
+            return list(map(self._class_scores(word, keys).__getitem__, keys))
+        lengths, freqs = self.lengths, p.freqs
         rows = self._tables.setdefault(word, {})
         out = []
-        lo = 0
-        for d in docs:
-            lo = bisect_left(ids, d, lo)
-            f = freqs[lo]
+        for d, j in zip(docs, at, strict=True):
+            f = freqs[j]
             out.append((rows.get(f) or self._row(word, f))[lengths[d]])
         return out
 
@@ -192,8 +265,8 @@ class TextRanker:
                 ]
                 ids, freqs = [ids[j] for j in found], [freqs[j] for j in found]
             else:
-                pairs = [(d, f) for d, f in zip(ids, freqs, strict=True) if d in keep]
-                ids, freqs = [d for d, _ in pairs], [f for _, f in pairs]
+                chosen = list(map(keep.__contains__, ids))
+                ids, freqs = list(compress(ids, chosen)), list(compress(freqs, chosen))
         total = len(ids) - len(gone)
         if not k or not total:
             return total, []
@@ -208,34 +281,72 @@ class TextRanker:
         ]
         return total, _best(top, k)
 
+    def _single_by_class(
+        self, word: str, p: _Postings, k: int
+    ) -> tuple[int, list[tuple[int, float]]]:
+        """An unfiltered word whose frequencies are bytes: a score depends only on the
+        posting's (length byte, frequency byte) class. The classes are counted once per
+        word; the postings of the best classes, down to the (k + deleted)-th best score,
+        are found by `bytes.find` of their two bytes: no Python step per posting."""
+        ids = p.ids
+        deleted = self.deleted
+        gone = sum(1 for d in deleted if _holds(ids, d))
+        total = len(ids) - gone
+        if not k or not total:
+            return total, []
+        pairs = self._pairs(p)
+        if p.classes is None:
+            counts = Counter(memoryview(pairs).cast("H"))
+            if sys.byteorder != "little":
+                counts = Counter({(c & 255) << 8 | c >> 8: n for c, n in counts.items()})
+            scores = self._class_scores(word, counts)
+            p.classes = sorted(
+                ((scores[c], c & 255, c >> 8, n) for c, n in counts.items()), reverse=True
+            )
+        need, floor = k + gone, math.inf
+        top = []
+        for score, length, f, n in p.classes:
+            if need <= 0 and score < floor:
+                break
+            need -= n
+            floor = score
+            pattern, left = bytes((length, f)), n
+            j = pairs.find(pattern)
+            while left:
+                if j % 2:  # the frequency of one posting and the length of the next
+                    j = pairs.find(pattern, j + 1)
+                    continue
+                left -= 1
+                d = ids[j // 2]
+                if d not in deleted:
+                    top.append((score, d))
+                j = pairs.find(pattern, j + 2)
+        return total, _best(top, k)
+
+    def _pairs(self, p: _Postings) -> bytes:
+        """(length byte, frequency byte) of each posting (its frequencies are bytes)."""
+        if p.pairs is None:
+            assert self.lengths is not None and isinstance(p.freqs, bytearray)
+            out = bytearray(2 * len(p.ids))
+            out[0::2] = bytes(map(self.lengths.__getitem__, p.ids))
+            out[1::2] = p.freqs
+            p.pairs = bytes(out)
+        return p.pairs
+
     # -- postings -----------------------------------------------------------------------
 
-    def _postings(self, word: str, values: dict[str, list[Any]] | None = None) -> _Postings:
-        """`word`'s postings (cached); when read from disk and `values` is given, its
-        posting values by block go into `values[word]` (the blocks are decoded anyway)."""
+    def _postings(
+        self, word: str, values: dict[str, list[Callable[[], Sequence[bytes]]]] | None = None
+    ) -> _Postings:
+        """`word`'s postings (cached); when read from disk and `values` is given, a function
+        giving each block's posting values from its decompressed data (kept for this query)
+        goes into `values[word]`."""
         found = self._cache.get(word)
         if found is not None:
             self._cache.move_to_end(word)
             return found
-        from whoosh.codec.whoosh3 import W3LeafMatcher
-
-        p = _Postings(array("i"), array("f"), [], [])
-        for seg, base in self.leaves:
-            if (self.field, word) not in seg:
-                continue
-            m = seg.postings(self.field, word)
-            while not isinstance(m, W3LeafMatcher) and hasattr(m, "child"):
-                m = m.child  # the wrapper that hides deleted turns
-            if not isinstance(m, W3LeafMatcher):
-                raise Unsupported
-            for offset, ids, weights in _blocks(m):
-                p.starts.append(len(p.ids))
-                p.blocks.append((m, offset))
-                p.ids.extend([base + d for d in ids] if base else ids)
-                p.freqs.extend(weights)
-                if values is not None:
-                    m._read_values()
-                    values.setdefault(word, []).append(m._values)
+        kept = values.setdefault(word, []) if values is not None else None
+        p = self._read(self.field, word, kept)
         if not p.ids:
             return _NONE
         self._cache[word] = p
@@ -244,37 +355,94 @@ class TextRanker:
             old, dropped = self._cache.popitem(last=False)
             self._cached -= len(dropped.ids)
             self._tables.pop(old, None)
+            self._scorers.pop(old, None)
+            self._by_class.pop(old, None)
         return p
 
-    def _positions(
-        self, p: _Postings, docs: list[int], values: list[Any] | None
-    ) -> list[list[int]]:
-        """The positions of the word in each of `docs` (sorted; all hold the word), from
-        `values` (by block) when given, else from the blocks holding `docs`."""
-        decode = self.searcher.schema[self.field].format.decode_positions
-        out: list[list[int]] = []
-        block, found, start, lo = -1, (), 0, 0
-        for d in docs:
-            lo = bisect_left(p.ids, d, lo)
-            b = bisect_right(p.starts, lo) - 1
-            if b != block:
-                block, start = b, p.starts[b]
-                if values is not None:
-                    found = values[b]
-                else:
-                    m, offset = p.blocks[b]
-                    m._goto(offset)
-                    m._read_values()
-                    found = m._values
-            out.append(decode(found[lo - start]))
-        return out
+    def term_docs(self, field: str, term: str) -> set[int]:
+        """The live turns holding `term` in `field` (a keyword field, e.g. a topic key):
+        the searcher's `docs_for_query` walks a matcher once per turn."""
+        return set(self._read(field, term, None).ids) - self.deleted
+
+    def _read(
+        self, field: str, word: str, kept: list[Callable[[], Sequence[bytes]]] | None
+    ) -> _Postings:
+        """`word`'s postings in `field` over every segment, from disk."""
+        from whoosh.reading import TermNotFound
+
+        from .postings import CompactCodec
+
+        p = _Postings(array("i"), bytearray(), [], [])
+        for seg, base in self.leaves:
+            terms: Any = getattr(seg, "_terms", None)
+            if type(getattr(terms, "_codec", None)) is not CompactCodec:
+                self._read_by_matcher(seg, base, field, word, p, kept)
+                continue
+            try:
+                info = terms.term_info(field, word.encode("utf-8"))
+            except TermNotFound:
+                continue
+            if info.is_inlined():
+                raise Unsupported
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # Whoosh 2.7 reads it back as a 1-tuple
+                (length,) = length
+            _read_compact(terms._postfile, offset, length, base, p, kept)
+        return p
+
+    def _read_by_matcher(
+        self,
+        seg: Any,
+        base: int,
+        field: str,
+        word: str,
+        p: _Postings,
+        kept: list[Callable[[], Sequence[bytes]]] | None,
+    ) -> None:
+        """A segment of another codec (Whoosh's own, after a Whoosh merge): its blocks
+        decoded by its own leaf matcher."""
+        from whoosh.codec.whoosh3 import W3LeafMatcher
+
+        if (field, word) not in seg:
+            return
+        m = seg.postings(field, word)
+        while not isinstance(m, W3LeafMatcher) and hasattr(m, "child"):
+            m = m.child  # the wrapper that hides deleted turns
+        if not isinstance(m, W3LeafMatcher):
+            raise Unsupported
+        for offset, ids, weights in _blocks(m):
+            p.starts.append(len(p.ids))
+            p.blocks.append(partial(_matcher_values, m, offset))
+            p.ids.extend([base + d for d in ids] if base else ids)
+            p.freqs = _floats(p.freqs)
+            p.freqs.extend(weights)
+            if kept is not None:
+                m._read_values()
+                kept.append(partial(_given, m._values))
+
+    def _values(
+        self, p: _Postings, docs: list[int], values: list[Callable[[], Sequence[bytes]]] | None
+    ) -> Iterator[bytes]:
+        """The posting value (positions) of the word in each of `docs` (sorted; all hold
+        the word), from `values` (by block: this query's decompressed blocks) when given,
+        else from the blocks holding `docs`."""
+        blocks = values if values is not None else p.blocks
+        starts, n = p.starts, len(p.ids)
+        found: Sequence[bytes] = ()
+        start = end = 0
+        for j in _where(p.ids, docs):
+            if j >= end:
+                b = bisect_right(starts, j) - 1
+                start, end = starts[b], starts[b + 1] if b + 1 < len(starts) else n
+                found = blocks[b]()
+            yield found[j - start]
 
     def _phrase(
         self,
         words: tuple[str, ...],
         docs: set[int],
         postings: dict[str, _Postings],
-        fresh: dict[str, list[Any]],
+        fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
         alone: bool,
     ) -> set[int]:
         """The turns of `docs` holding the phrase. A phrase checked over all its candidates
@@ -296,29 +464,34 @@ class TextRanker:
         words: tuple[str, ...],
         docs: set[int],
         postings: dict[str, _Postings],
-        fresh: dict[str, list[Any]],
+        fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
     ) -> set[int]:
         """The turns of `docs` where `words` occur one right after the other.
 
-        Each turn keeps the phrase starts still possible; words are decoded rarest first,
-        and a turn is dropped (its other words never decoded) when none is left."""
-        starts: dict[int, set[int]] | None = None
+        A possible phrase start is one integer, (turn << 32) + 2**31 + position: each
+        word's occurrences become such integers (the position minus the word's place in
+        the phrase) and the phrase's starts are their set intersection, in C. Words are
+        decoded rarest first, only in the turns still holding a possible start."""
+        from .postings import WIDE, CompactPositions
+
+        fmt = self.searcher.schema[self.field].format
+        decode, compact = fmt.decode_positions, isinstance(fmt, CompactPositions)
+        starts: set[int] | None = None
         order = sorted(range(len(words)), key=lambda i: len(postings[words[i]].ids))
         for i in order:
-            ordered = sorted(docs if starts is None else starts)
-            found = self._positions(postings[words[i]], ordered, fresh.get(words[i]))
-            if starts is None:
-                starts = {d: {q - i for q in pos} for d, pos in zip(ordered, found, strict=True)}
-            else:
-                for d, pos in zip(ordered, found, strict=True):
-                    left = starts[d].intersection([q - i for q in pos])
-                    if left:
-                        starts[d] = left
-                    else:
-                        del starts[d]
+            ordered = sorted(docs)
+            values = self._values(postings[words[i]], ordered, fresh.get(words[i]))
+            keys = chain.from_iterable(
+                islice(accumulate(v, initial=x), 1, None)
+                if compact and v[0] < WIDE  # one byte per gap: positions by accumulation
+                else [x + q for q in decode(v)]
+                for x, v in zip([(d << 32) + (1 << 31) - i for d in ordered], values, strict=True)
+            )
+            starts = set(keys) if starts is None else starts.intersection(keys)
             if not starts:
-                break
-        return set(starts or ())
+                return set()
+            docs = {s >> 32 for s in starts}
+        return docs
 
 
 def deleted_docs(leaves: list[tuple[Any, int]]) -> set[int]:
@@ -347,6 +520,110 @@ def _blocks(m: Any) -> Any:
             return
         offset = m._nextoffset
         m._goto(offset)
+
+
+def _matcher_values(m: Any, offset: int) -> Sequence[bytes]:
+    m._goto(offset)
+    m._read_values()
+    return m._values
+
+
+def _read_compact(
+    postfile: Any,
+    offset: int,
+    length: int,
+    base: int,
+    p: _Postings,
+    kept: list[Callable[[], Sequence[bytes]]] | None,
+) -> None:
+    """Append one segment's postings of a word written by `CompactCodec` to `p`: the
+    whole posting list is read at once and its blocks parsed in memory (a leaf matcher
+    reads each block's header and data with several small reads of the compound file)."""
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+
+    from .postings import unpack_head
+
+    data = postfile.get(offset, length)
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise Unsupported
+    buf = io.BytesIO(data)
+    pos = 4
+    ones = array("f", [1.0])
+    while True:
+        size = _INT.unpack_from(data, pos)[0]
+        end = pos + 4 + abs(size)
+        buf.seek(pos + 4)
+        count, _maxid, _maxweight, comp, _minlen, _maxlen = pickle.load(buf)
+        at = buf.tell()
+        block = zlib.decompress(data[at:end]) if comp else data[at:end]
+        gaps, weights, vat = unpack_head(block, count)
+        p.starts.append(len(p.ids))
+        p.blocks.append(partial(_compact_values, data, at, end, comp, count))
+        p.ids.extend(islice(accumulate(gaps, initial=base), 1, None))
+        if weights is None:
+            p.freqs.extend(b"\x01" * count if isinstance(p.freqs, bytearray) else ones * count)
+        elif isinstance(weights, bytes):
+            p.freqs.extend(weights)
+        else:
+            p.freqs = _floats(p.freqs)
+            p.freqs.extend(weights)
+        if kept is not None:
+            kept.append(partial(_block_values, block, count, vat))
+        if size < 0:  # Whoosh marks the last block with a negative length
+            return
+        pos = end
+
+
+def _compact_values(data: bytes, at: int, end: int, comp: int, count: int) -> Sequence[bytes]:
+    from .postings import unpack_head
+
+    block = zlib.decompress(data[at:end]) if comp else data[at:end]
+    return _block_values(block, count, unpack_head(block, count)[2])
+
+
+def _block_values(block: bytes, count: int, at: int) -> Sequence[bytes]:
+    from .postings import value_bounds
+
+    bounds = value_bounds(block, count, at)
+    return (None,) * count if bounds is None else _Values(block, bounds)  # type: ignore[return-value]
+
+
+class _Values:
+    """A block's posting values, each cut from the block only when asked for (a phrase
+    reads the values of its candidate turns, not of every posting)."""
+
+    __slots__ = ("block", "bounds")
+
+    def __init__(self, block: bytes, bounds: list[int]) -> None:
+        self.block, self.bounds = block, bounds
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.block[self.bounds[i] : self.bounds[i + 1]]
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+
+def _floats(freqs: bytearray | array[float]) -> array[float]:
+    """Frequencies as floats (a bytearray given to `array` would be read as raw floats)."""
+    return array("f", array("B", freqs)) if isinstance(freqs, bytearray) else freqs
+
+
+def _given(values: Sequence[bytes]) -> Sequence[bytes]:
+    return values
+
+
+def _where(ids: array[int], docs: list[int]) -> list[int]:
+    """Where each of `docs` (sorted; all among `ids`) is in `ids`: by bisection for a few,
+    else by one C-level pass over `ids`."""
+    if len(docs) * 16 < len(ids):
+        out, lo = [], 0
+        for d in docs:
+            lo = bisect_left(ids, d, lo)
+            out.append(lo)
+        return out
+    wanted = set(docs)
+    return list(compress(range(len(ids)), map(wanted.__contains__, ids)))
 
 
 def _holds(ids: array[int], d: int) -> bool:

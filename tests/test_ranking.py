@@ -196,3 +196,74 @@ def test_selection_for_counts_equals_whoosh(archive: Archive) -> None:
             query = searcher.compile(q).query
             theirs = set(searcher.searcher.docs_for_query(query))
             assert found == (theirs if allowed is None else theirs & allowed), q
+
+
+def test_block_reader_equals_whoosh_postings(archive: Archive) -> None:
+    """Posting lists read whole and parsed in memory: the same document numbers and
+    frequencies as Whoosh's own matchers, deleted turns included."""
+    searcher = archive.searcher
+    ranker = searcher._ranker
+    reader = searcher.searcher.reader()
+    for word in VOCAB:
+        theirs: list[tuple[int, float]] = []
+        for seg, base in reader.leaf_readers():
+            if ("text", word) in seg:
+                m = seg.postings("text", word)
+                while hasattr(m, "child"):
+                    m = m.child  # the wrapper hiding deleted turns
+                theirs += [(base + d, w) for d, w in m.items_as("weight")]
+        found = ranker._read("text", word, None)
+        assert list(zip(found.ids, found.freqs, strict=True)) == theirs, word
+    assert any(len(ranker._read("text", w, None).starts) > 1 for w in VOCAB)  # several blocks
+
+
+def test_keyword_filters_equal_whoosh(archive: Archive) -> None:
+    from whoosh.query import Term
+
+    searcher = archive.searcher
+    reader = searcher.searcher.reader()
+    checked = 0
+    for field in ("speaker_keys", "speaker_id", "doc_id"):
+        for raw in list(reader.lexicon(field))[:20]:
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            theirs = set(searcher.searcher.docs_for_query(Term(field, term)))
+            assert searcher._ranker.term_docs(field, term) == theirs, (field, term)
+            checked += 1
+    assert checked > 10
+    assert searcher._ranker.term_docs("speaker_keys", "nobody-at-all") == set()
+
+
+@pytest.fixture(scope="module")
+def unusual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    """Turns with a word said 300 times (a frequency that is no byte) and a phrase after
+    it (position gaps that are no byte), among ordinary ones."""
+    rng = random.Random(23)
+    root = tmp_path_factory.mktemp("unusual")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for i in range(12):
+        _write(corpus, f"u{i:02d}", rng)
+    front = (
+        "---\ntitle: Long talk\ndate: 1976-02-03\nparticipants: Ivan Petrov, Anna Smirnova\n"
+        "source: invented for the tests\n---\n"
+    )
+    long_turn = "Petrov: " + "net " * 300 + "storm " * 260 + "the sea boat.\n\n"
+    (corpus / "long.md").write_text(front + long_turn + "Smirnova: the sea and the ice.\n")
+    with Archive.build([str(corpus)], str(root / "ix")) as built:
+        yield built
+
+
+def test_unusual_frequencies_and_gaps_rank_as_whoosh(
+    unusual: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searcher = unusual.searcher
+    assert not isinstance(searcher._ranker._read("text", "net", None).freqs, bytearray)
+    for q in ["net", "storm", '"the sea"', '"sea boat"', '"storm the sea"', "net sea", "the"]:
+        for limit in (3, 10_000):
+            ours = searcher.search(q, Filters(), limit=limit)
+            assert searcher._rank(searcher.compile(q).query, None, 1) is not None, q
+            with monkeypatch.context() as m:
+                _whoosh(searcher, m)
+                theirs = searcher.search(q, Filters(), limit=limit)
+            assert ours.total == theirs.total, q
+            assert [(h.id, h.score) for h in ours.hits] == [(h.id, h.score) for h in theirs.hits]
