@@ -356,11 +356,36 @@ def analyze(text: str) -> list[str]:
     return [cache.get(w) or stems(w) for w, _, _ in _found(text)]
 
 
+#: text -> (words, stems) of the turns whose topics were just derived, until `index_terms`
+#: takes them: a build derives a record's topics right before indexing its turns, so each
+#: turn is tokenized and stemmed once (a bound, should the index never ask)
+_KEPT: dict[str, tuple[list[str], list[str]]] = {}
+_KEPT_MAX = 20_000
+
+
+def word_stems(text: str) -> tuple[list[str], list[str]]:
+    """The folded words of `text` (as `words` gives them) and their stems; kept for
+    `index_terms(text)`."""
+    kept = _KEPT.get(text)
+    if kept is None:
+        raw_cache, cache, stems = _RAW, STEMS.cache, STEMS
+        found = [(raw_cache.get(raw) or _remember(raw))[0] for raw in _TOKEN.findall(text)]
+        ws = [w for w in found if w]
+        kept = (ws, [cache.get(w) or stems(w) for w in ws])
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[text] = kept
+    return kept
+
+
 def index_terms(text: str) -> list[tuple[str, int]]:
     """(term, position) for each token `text_analyzer()` yields when indexing `text`, without
     Token objects: a joined compound comes first, at the position of its first part."""
     cache, stems = STEMS.cache, STEMS
+    kept = _KEPT.pop(text, None)
     if not any(h in text for h in _HYPHENS):  # the tokenizer's indexing path
+        if kept is not None:
+            return list(zip(kept[1], range(len(kept[1])), strict=True))
         raw_cache = _RAW
         found = [(raw_cache.get(raw) or _remember(raw))[0] for raw in _TOKEN.findall(text)]
         return [(cache.get(w) or stems(w), i) for i, w in enumerate(w for w in found if w)]

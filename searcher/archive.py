@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from . import index as store
-from .cite import Citation, cite
 from .counts import COUNT_BY, Count, CountBy, PeriodBy, Timeline
 from .counts import timeline as make_timeline
 from .errors import CorruptIndexError, NotFoundError, QuerySyntaxError
@@ -20,6 +19,7 @@ from .topics import TopicCount, TopicNames
 
 if TYPE_CHECKING:
     from .build import BuildReport, Progress
+    from .cite import Citation
     from .phrases import Phrase
 
 
@@ -381,6 +381,8 @@ class Archive:
     def citation(self, doc_id: str) -> Citation:
         """How to cite a record (Chicago, RIS, BibTeX); cached, as hits share their record's."""
         if doc_id not in self._citations:
+            from .cite import cite  # imported when citations are asked for, not by every search
+
             self._citations[doc_id] = cite(self.document(doc_id))
         return self._citations[doc_id]
 

@@ -27,11 +27,12 @@ from .segments import SegmentBuilder
 from .speakers import (
     Registry,
     document_keys,
+    override_files,
     overrides_text,
-    registry_for,
     resolve,
     save_overrides,
     stored_overrides,
+    with_overrides,
 )
 from .topics import Matcher, derive, taxonomy_for
 
@@ -126,10 +127,13 @@ def build(
     started = time.monotonic()
     report = BuildReport()
     paths = list(paths)
-    registry = registry or registry_for(paths)
+    # the bundled people are parsed only if something is read (~60 ms of an update that
+    # changes nothing); user corrections are read now, and errors in them reported now
+    texts = override_files(paths) if registry is None else []
+    overrides = "\n".join(t for _, t in texts) if registry is None else overrides_text(registry)
     current = None if rebuild else _current_generation(index_dir)
-    if current:  # stems are the same in every generation: known words then never import NLTK
-        load_stems(os.path.join(index_dir, current))
+    if current:  # stems are the same in every generation: known words (the taxonomy's too)
+        load_stems(os.path.join(index_dir, current))  # then never import NLTK
     matcher = Matcher(taxonomy_for(paths))
     store.check_index_dir(index_dir)  # before the lock file is created in someone's folder
     with store.writer_lock(index_dir, wait):
@@ -137,13 +141,14 @@ def build(
         current = _current_generation(index_dir)
         store.remove_stale_generations(index_dir, keep=current)  # left by an interrupted run
         old_dir = os.path.join(index_dir, current) if current and not rebuild else None
-        if old_dir and stored_overrides(old_dir) != overrides_text(registry):
+        if old_dir and stored_overrides(old_dir) != overrides:
             old_dir = None  # corrected people apply to every record: read them all again
         manifest = _manifest(old_dir) if old_dir else None
         plan = _plan(read_order(iter_files(paths)), manifest, report)
         if plan.incremental and not plan.changes():
             report.seconds = time.monotonic() - started
             return report
+        registry = registry or with_overrides(texts)
         gen = store.new_generation(index_dir)
         gen_dir = os.path.join(index_dir, gen)
         try:
@@ -201,66 +206,79 @@ def _current_generation(index_dir: str) -> str | None:
         return None
 
 
-def _manifest(gen_dir: str) -> dict[str, store.FileRecord] | None:
+def _manifest(gen_dir: str) -> store.Manifest | None:
     """The files the current generation was built from; None when it cannot be updated."""
     try:
-        con = store.open_store(gen_dir)
-        try:
-            return store.load_files(con)
-        finally:
-            con.close()
+        return store.Manifest(gen_dir)
     except Exception:  # damaged or older layout: rebuild from scratch
         return None
 
 
 @dataclass
 class _Plan:
-    """What an index run does: files to read, records to keep, documents to delete."""
+    """What an index run does: files to read, records to keep, documents to delete.
+    Records are keyed by `store.manifest_key`; `keys` names the files to read that way."""
 
-    incremental: bool
+    manifest: store.Manifest | None
     read: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
     errors: list[ReadError] = field(default_factory=list)
-    keep: dict[str, store.FileRecord] = field(default_factory=dict)
+    keep: list[str] = field(default_factory=list)
     touched: list[store.FileRecord] = field(default_factory=list)
     drop: list[store.FileRecord] = field(default_factory=list)
+
+    @property
+    def incremental(self) -> bool:
+        return self.manifest is not None
 
     def changes(self) -> bool:
         return bool(self.read or self.touched or self.drop)
 
+    def kept(self) -> dict[str, store.FileRecord]:
+        """The records of the files kept, touched ones with their new mtime."""
+        records = self.manifest.records() if self.manifest else {}
+        kept = {key: records[key] for key in self.keep}
+        kept.update((rec.path, rec) for rec in self.touched)
+        return kept
+
 
 def _plan(
-    items: list[str | ReadError], old: dict[str, store.FileRecord] | None, report: BuildReport
+    items: list[str | ReadError], manifest: store.Manifest | None, report: BuildReport
 ) -> _Plan:
-    """Compare files on disk with the manifest: size and mtime first, content hash if they moved."""
-    plan = _Plan(incremental=old is not None)
-    old = old or {}
+    """Compare files on disk with the manifest: size and mtime first, content hash if they
+    moved. Hashes and document lists are loaded only when a file changed or went away."""
+    plan = _Plan(manifest)
+    old = manifest.stats if manifest else {}
     listed = set()
+    folders: dict[str, str] = {}
     for item in items:
         if isinstance(item, ReadError):
             plan.errors.append(item)
             continue
-        listed.add(item)
-        rec = old.get(item)
+        key = store.manifest_key(item, folders)
+        listed.add(key)
+        known = old.get(key)
         try:
             st = os.stat(item)
         except OSError:
             st = None
-        if rec is not None and st is not None and st.st_size == rec.size:
-            if st.st_mtime == rec.mtime:
-                plan.keep[item] = rec
+        if known is not None and st is not None and st.st_size == known[0]:
+            if st.st_mtime == known[1]:
+                plan.keep.append(key)
                 continue
-            if file_digest(item) == rec.sha1:  # touched, not changed
-                plan.keep[item] = rec
-                plan.touched.append(
-                    store.FileRecord(item, rec.size, st.st_mtime, rec.sha1, rec.docs)
-                )
+            rec = manifest.records()[key] if manifest else None
+            if rec and file_digest(item) == rec.sha1:  # touched, not changed
+                plan.touched.append(rec._replace(mtime=st.st_mtime))
                 continue
         plan.read.append(item)
-        if rec is not None:
-            plan.drop.append(rec)
-    plan.drop += [rec for path, rec in old.items() if path not in listed]
-    report.unchanged = len(plan.keep)
-    report.removed = sum(1 for path in old if path not in listed)
+        plan.keys[item] = key
+        if known is not None and manifest:
+            plan.drop.append(manifest.records()[key])
+    removed = [path for path in old if path not in listed]
+    if removed and manifest:
+        plan.drop += [manifest.records()[path] for path in removed]
+    report.unchanged = len(plan.keep) + len(plan.touched)
+    report.removed = len(removed)
     return plan
 
 
@@ -527,16 +545,14 @@ def _write(
     builder = SegmentBuilder(storage, ix.schema, store.codec())
     segments: dict[str, Any] = {}  # new segments by id, in plan order
     con = store.open_store(gen_dir, create=True)
-    seen: dict[str, str] = {d: path for path, rec in plan.keep.items() for d in rec.docs}
+    files = plan.kept()  # the new manifest, once the files read are added
+    seen: dict[str, str] = {d: path for path, rec in files.items() for d in rec.docs}
     total = len(plan.read)
     try:
         _delete(writer, [doc_id for rec in plan.drop for doc_id in rec.docs])
         for rec in plan.drop:
             for doc_id in rec.docs:
                 con.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-            con.execute("DELETE FROM files WHERE path = ?", (rec.path,))
-        for rec in plan.touched:
-            store.store_file(con, rec)
         for error in plan.errors:
             unread = Skipped(error.path, error.reason, error.line)
             report.skipped.append(unread)
@@ -574,9 +590,8 @@ def _write(
                     )
                     why = f"{skipped.reason}; the {docs} indexed"
                     skipped, size = Skipped(skipped.path, why, skipped.line), -1
-                store.store_file(
-                    con, store.FileRecord(item, size, record.mtime, record.sha1, tuple(ids))
-                )
+                key = plan.keys[item]
+                files[key] = store.FileRecord(key, size, record.mtime, record.sha1, tuple(ids))
                 report.files += 1
             if skipped:
                 report.skipped.append(skipped)
@@ -584,6 +599,7 @@ def _write(
             if progress:
                 progress(Progress(item, report.files, report.turns, skipped, warnings, total))
         con.commit()
+        store.save_files(gen_dir, files.values())
         committing = time.monotonic()
         # the new segments are added as written; an update merges only small old ones
         added = [seg for seg in segments.values() if seg.doc_count() > 0]
@@ -594,7 +610,7 @@ def _write(
             stem(word)
         save_stems(gen_dir)
         stats = {
-            "files": con.execute("SELECT count(*) FROM files").fetchone()[0],
+            "files": len(files),
             "documents": con.execute("SELECT count(*) FROM documents").fetchone()[0],
             "turns": storage.open_index().doc_count(),
         }
@@ -657,12 +673,20 @@ def _cache_missing_columns() -> None:
 
 
 def _add(builder: SegmentBuilder, doc: Transcript, registry: Registry | None) -> tuple[Any, int]:
-    """Write one transcript's turns; returns their segment and first document number."""
-    taking_part = ",".join(document_keys(doc, registry))  # for `--with`
+    """Write one transcript's turns; returns their segment and first document number.
+
+    Everyone taking part (`--with`) is indexed once, on the first turn, each key as often as
+    the record has turns: the posting's frequency is the record's extent (a fifth of all
+    postings when every turn carried them), and search.py expands it to the turns."""
+    taking_part = ",".join(
+        ",".join(itertools.repeat(key, len(doc.turns))) for key in document_keys(doc, registry)
+    )
     segment, first = None, 0
     for n, turn in enumerate(doc.turns):
         fields = store.turn_fields(doc, turn)
-        fields["speaker_keys"] = ",".join(k for k in (fields.get("speaker_keys"), taking_part) if k)
+        if n == 0 and taking_part:
+            own = fields.get("speaker_keys")
+            fields["speaker_keys"] = f"{own},{taking_part}" if own else taking_part
         segment, docnum = builder.add(fields)
         if n == 0:
             first = docnum

@@ -33,12 +33,14 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 import click
 
-from .cite import Citation
 from .model import HIT_COLUMNS, Hit, SearchResults, Transcript, to_jsonable
+
+if TYPE_CHECKING:
+    from .cite import Citation
 
 F = TypeVar("F", bound=Callable[..., Any])
 Style = Literal["speaker", "date", "id", "header", "match", "dim"]

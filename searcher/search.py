@@ -8,8 +8,9 @@ candidate instead of a range query per search.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Literal
 
 from . import query as ql
@@ -18,7 +19,7 @@ from .dates import day_number, parse_user_date
 from .errors import QuerySyntaxError
 from .index import Documents
 from .model import Hit, SearchResults
-from .ranking import TextRanker, Unsupported
+from .ranking import TextRanker, Unsupported, deleted_docs
 from .speakers import Registry, query_keys
 from .topics import key as topic_key
 
@@ -108,17 +109,38 @@ class TurnSearcher:
         return found
 
     def _term_docs(self, field: str, value: str) -> set[int]:
+        return self._cached((field, value), lambda: self._live_docs(field, value))
+
+    def _live_docs(self, field: str, value: str) -> Iterable[int]:
         from whoosh.query import Term
 
-        return self._cached(
-            (field, value), lambda: self.searcher.docs_for_query(Term(field, value))
-        )
+        try:  # decoded in bulk from the posting blocks (ranking.py)
+            return self._ranker.term_docs(field, value)
+        except Unsupported:
+            return self.searcher.docs_for_query(Term(field, value))
 
     def _union(self, field: str, values: Iterable[str]) -> set[int]:
         out: set[int] = set()
         for v in values:
             out = out | self._term_docs(field, v)
         return out
+
+    def _records(self, keys: Iterable[str]) -> set[int]:
+        """Every turn of the records taking part keys (`with:…`) name: build._add indexes
+        them on a record's first turn only, with the record's number of turns as frequency."""
+        out: set[int] = set()
+        for key in keys:
+            out = out | self._cached(("records", key), partial(self._extents, key))
+        return out
+
+    def _extents(self, key: str) -> Iterator[int]:
+        from whoosh.query import Term
+
+        m = Term("speaker_keys", key).matcher(self.searcher)
+        while m.is_active():
+            first = m.id()
+            yield from range(first, first + m.value_as("frequency"))
+            m.next()
 
     def _date_docs(self, first: int, last: int, within: set[int] | None = None) -> set[int]:
         """Turns of records overlapping days `first`..`last` (of `within`, when given)."""
@@ -149,9 +171,7 @@ class TurnSearcher:
                 notes.append(f"No speaker matches {' or '.join(map(repr, f.speakers))}")
             sets.append(docs)
         for name in f.participants:
-            docs = self._union(
-                "speaker_keys", ["with:" + k for k in query_keys(name, self.registry)]
-            )
+            docs = self._records(["with:" + k for k in query_keys(name, self.registry)])
             if not docs:
                 notes.append(f"No record has {name!r} taking part")
             sets.append(docs)
@@ -649,7 +669,10 @@ class DayIndex:
             return None
         deleted: set[int] = set()
         if reader.has_deletions():
-            deleted = set(range(reader.doc_count_all())) - set(reader.all_doc_ids())
+            try:  # from each segment's deletion list: asking about every turn takes seconds
+                deleted = deleted_docs(list(reader.leaf_readers()))
+            except Unsupported:
+                deleted = set(range(reader.doc_count_all())) - set(reader.all_doc_ids())
         return cls(_column(reader, "day_start"), _column(reader, "day_end"), deleted)
 
     def overlapping(self, first: int, last: int) -> set[int]:

@@ -41,6 +41,8 @@ class SegmentBuilder:
             and field.format.supports("positions")
         }
         self._cache: dict[tuple[str, Any], tuple[list[tuple[bytes, float, bytes]], int]] = {}
+        #: field -> position -> the encoded value of a word found once, at that position
+        self._single: dict[str, dict[int, bytes]] = {}
         self.segment: Any = None
         #: characters of text added since the segment was started (to decide when to flush)
         self.chars = 0
@@ -75,7 +77,7 @@ class SegmentBuilder:
             length = 0
             if field.indexed:
                 if name in self._fast:
-                    items, length = self._text_items(field, value)
+                    items, length = self._text_items(name, field, value)
                     self.chars += len(value)
                 else:
                     items, length = self._items(name, field, value)
@@ -118,7 +120,7 @@ class SegmentBuilder:
                 self._cache[key] = hit
         return hit
 
-    def _text_items(self, field: Any, text: str) -> tuple[list[Any], int]:
+    def _text_items(self, name: str, field: Any, text: str) -> tuple[list[Any], int]:
         """Postings of one text value: what `Positions.word_values` yields, without Tokens."""
         from .analysis import index_terms
 
@@ -133,10 +135,17 @@ class SegmentBuilder:
                 found.append(pos)
         encode: Callable[[list[int]], bytes] = field.format.encode
         boost = field.format.field_boost
-        items = [
-            (term.encode("utf-8"), float(len(poses)) * boost, encode(poses))
-            for term, poses in positions.items()
-        ]
+        single = self._single.setdefault(name, {})
+        items: list[tuple[bytes, float, bytes]] = []
+        append = items.append
+        for term, poses in positions.items():
+            if len(poses) == 1:  # most words of a turn: their value is remembered
+                value = single.get(poses[0])
+                if value is None:
+                    value = single[poses[0]] = encode(poses)
+                append((term.encode("utf-8"), boost, value))
+            else:
+                append((term.encode("utf-8"), float(len(poses)) * boost, encode(poses)))
         return items, n if field.scorable else 0
 
     def finish(self) -> Any:
@@ -181,13 +190,13 @@ def _add_postings(postwriter: Any, posts: list[Any], lengths: dict[int, int]) ->
     for start in range(0, len(posts), step):
         if start:
             postwriter._write_block()
-        block = posts[start : start + step]
+        block = posts[start : start + step] if start or len(posts) > step else posts
         ids = block[0::3]
         weights = block[1::3]
         postwriter._ids = array("I", ids)
         postwriter._weights = array("f", weights)
-        postwriter._values = [v for v in block[2::3] if v]
+        postwriter._values = list(filter(None, block[2::3]))
         postwriter._maxweight = max(0, *weights)
-        sizes = [n for n in map(lengths.get, ids) if n]
+        sizes = list(filter(None, map(lengths.get, ids))) if lengths else ()
         postwriter._minlength = min(sizes) if sizes else None
         postwriter._maxlength = max(sizes) if sizes else 0

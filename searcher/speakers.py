@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -335,6 +334,8 @@ class Registry:
 
     def load(self, text: str, source: str) -> None:
         """Add the people of one TOML text; an entry with a known id corrects that person."""
+        import tomllib  # here: a search that names nobody never parses TOML
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -377,6 +378,12 @@ def with_overrides(texts: Sequence[tuple[str, str]]) -> Registry:
 
 def registry_for(paths: Iterable[str]) -> Registry:
     """The registry for indexing `paths`: each folder's own `people.toml` corrects the bundled one."""
+    return with_overrides(override_files(paths))
+
+
+def override_files(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(path, TOML text) of each folder's own `people.toml`: `"\n".join` of the texts is the
+    `overrides_text` of their registry, known before the bundled people are parsed."""
     texts = []
     for p in paths:
         path = os.path.join(p, OVERRIDES)
@@ -386,7 +393,7 @@ def registry_for(paths: Iterable[str]) -> Registry:
                     texts.append((path, f.read()))
             except (OSError, UnicodeDecodeError) as e:
                 raise ReadError(path, f"cannot be read ({e})") from None
-    return with_overrides(texts)
+    return texts
 
 
 # -- resolution -----------------------------------------------------------------------------

@@ -260,11 +260,9 @@ class Matcher:
 
     def hits(self, text: str) -> Iterator[tuple[int, str, Pattern]]:
         """(topic index, kind, pattern) for each pattern occurrence in `text`."""
-        from .analysis import STEMS, words
+        from .analysis import word_stems
 
-        ws = [w for w, _, _ in words(text)]
-        cache = STEMS.cache
-        return self._hits(ws, [cache.get(w) or STEMS(w) for w in ws])
+        return self._hits(*word_stems(text))  # tokenized once: the index takes them over
 
     def _hits(self, ws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
         exact, prefix = self._exact, self._prefix
@@ -308,7 +306,7 @@ def _answers(turn: Turn, previous: Turn) -> bool:
 
 def derive(doc: Transcript, matcher: Matcher) -> Transcript:
     """The transcript with each turn's own topics and, for short replies, inherited ones."""
-    from .analysis import words
+    from .analysis import word_stems
 
     turns: list[Turn] = []
     for turn in doc.turns:
@@ -318,7 +316,7 @@ def derive(doc: Transcript, matcher: Matcher) -> Transcript:
             not own
             and turns
             and _answers(turn, turns[-1])
-            and sum(1 for _ in words(turn.text)) <= SHORT_REPLY_WORDS
+            and len(word_stems(turn.text)[0]) <= SHORT_REPLY_WORDS
         ):
             inherited = turns[-1].topics or turns[-1].inherited_topics
         turns.append(replace(turn, topics=own, inherited_topics=inherited))

@@ -55,8 +55,9 @@ def state(index_dir: str) -> dict[str, object]:
         hits = archive.search(speaker=["Ivan Petrov", "Anna Smirnova"], limit=1000).hits
         turns = sorted((h.id, h.text, h.speaker, h.date) for h in hits)
         trade = sorted(h.id for h in archive.search("grain", topic="Trade", limit=100).hits)
-    con = store.open_store(os.path.join(index_dir, str(store.read_meta(index_dir)["current"])))
-    files = {os.path.basename(p): r.docs for p, r in store.load_files(con).items()}
+    gen_dir = os.path.join(index_dir, str(store.read_meta(index_dir)["current"]))
+    con = store.open_store(gen_dir)
+    files = {os.path.basename(p): r.docs for p, r in store.Manifest(gen_dir).records().items()}
     docs = sorted(r for (r,) in con.execute("SELECT id FROM documents"))
     con.close()
     meta = store.read_meta(index_dir)
@@ -129,6 +130,27 @@ def test_nothing_changed_reads_nothing(corpus: Path, tmp_path: Path, reads: list
     reads.clear()
     build([str(corpus)], ix, workers=1)
     assert reads == [] and store.read_meta(ix)["current"] != gen
+
+
+def test_same_folder_by_another_name_reads_nothing(
+    corpus: Path, tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Relative, `./`, trailing-slash, absolute and symlinked names of one corpus are one
+    manifest; the index folder can move; a moved corpus is read again."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link").symlink_to(corpus)
+    ix = str(tmp_path / "ix")
+    build(["corpus"], ix, workers=1)
+    for name in ("./corpus/", str(corpus), "link"):
+        reads.clear()
+        report = build([name], ix, workers=1)
+        assert (reads, report.unchanged, report.removed) == ([], 6, 0), name
+    os.rename(ix, tmp_path / "moved")
+    reads.clear()
+    assert build(["corpus"], str(tmp_path / "moved"), workers=1).files == 0 and reads == []
+    os.rename(corpus, tmp_path / "elsewhere")
+    report = build(["elsewhere"], str(tmp_path / "moved"), workers=1)
+    assert (report.files, report.removed) == (6, 6)
 
 
 def test_rebuild_reads_everything(corpus: Path, tmp_path: Path, reads: list[str]) -> None:

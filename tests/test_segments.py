@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from searcher import build as build_module
 from searcher import index as store
-from searcher.analysis import index_terms, text_analyzer, words
+from searcher.analysis import index_terms, text_analyzer, word_stems, words
 from searcher.build import build
 from searcher.readers import iter_files, read_order, stream_file
 from searcher.segments import SegmentBuilder
@@ -39,6 +39,8 @@ SEPARATORS = st.sampled_from([" ", "-", "–", "‐", " - ", ", ", ". ", "\n\n",
 def test_index_terms_are_the_analyzers_tokens(parts: list[tuple[str, str]], noise: str) -> None:
     text = "".join(w + s for w, s in parts) + noise
     assert index_terms(text) == analyzer_terms(text)
+    assert word_stems(text)[0] == [w for w, _, _ in words(text)]
+    assert index_terms(text) == analyzer_terms(text)  # taking over what derivation kept
 
 
 def shared_turns() -> list[str]:
@@ -75,6 +77,9 @@ def invented_fields() -> list[dict[str, Any]]:
             fields["speaker_keys"] = "ivan petrov,petrov" if n % 2 else "anna smirnova,smirnova"
             fields["speaker_id"] = "petrov" if n % 2 else "smirnova"
             fields["speaker"] = "Ivan Petrov" if n % 2 else "Anna Smirnova"
+        if n % 6 == 0:  # a record's first turn: who takes part, once per turn of it
+            own = [fields["speaker_keys"]] if "speaker_keys" in fields else []
+            fields["speaker_keys"] = ",".join(own + ["with:ivan petrov", "with:oleg"] * 6)
         if n % 7 == 0:
             fields["topics"] = "trade,energy"
             fields["places"] = "vienna"
