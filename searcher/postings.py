@@ -20,6 +20,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, pairwise
+from operator import sub
 from typing import Any
 
 from whoosh.codec.whoosh3 import (
@@ -29,6 +30,7 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
 )
 from whoosh.formats import Format, tokens
+from whoosh.system import pack_int
 from whoosh.util.numeric import length_to_byte
 
 #: first byte of a posting whose gaps are 16-bit (WIDE) or 32-bit (HUGE) integers; a
@@ -114,7 +116,7 @@ class CompactPositions(Format):
 # gap costs 2-5 bytes, a non-unit weight 9 (a pickled float), and a posting value ~20 (a
 # `bytes` object under pickle protocol 2 is a `_codecs.encode` call). `CompactCodec` writes
 # the same block as packed arrays: one type byte each for the gaps, the weights and the value
-# lengths, then the three arrays and the values end to end, zlib-compressed as before.
+# lengths, then the three arrays and the values end to end, zlib-compressed as before unless short.
 
 _NONE = ord("N")
 
@@ -142,25 +144,36 @@ def _unpacked(code: str, data: bytes, start: int, count: int) -> tuple[array[Any
 
 def pack_block(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]) -> bytes:
     """One block's document numbers (increasing), weights and values (possibly none)."""
-    gaps = [b - a for a, b in zip((0, *ids), ids, strict=False)]
+    gaps = [ids[0], *map(sub, ids[1:], ids)]
     id_code = _smallest(gaps)
     out = [b"", _packed(id_code, gaps)]
-    if all(w == 1.0 for w in weights):
+    if weights.count(1.0) == len(weights):
         weight_code = _NONE
-    elif all(w == int(w) and 0 <= w < 256 for w in weights):
-        weight_code = ord("B")
-        out.append(_packed("B", [int(w) for w in weights]))
     else:
-        weight_code = ord("f")
-        out.append(_packed("f", weights))
+        whole = _whole(weights)
+        if whole is not None:
+            weight_code = ord("B")
+            out.append(whole)
+        else:
+            weight_code = ord("f")
+            out.append(_packed("f", weights))
     if values:
-        lengths = [len(v) for v in values]
+        lengths = list(map(len, values))
         length_code = _smallest(lengths)
         out += [_packed(length_code, lengths), b"".join(values)]
     else:
         length_code = "N"
     out[0] = bytes((ord(id_code), weight_code, ord(length_code)))
     return b"".join(out)
+
+
+def _whole(weights: Sequence[float]) -> bytes | None:
+    """The weights as one byte each when all are whole numbers below 256 (else None)."""
+    try:
+        whole = bytes(map(int, weights))
+    except (OverflowError, ValueError):  # below 0 or above 255, infinite, not a number
+        return None
+    return whole if list(whole) == list(weights) else None
 
 
 def unpack_head(data: bytes, count: int) -> tuple[array[Any], bytes | array[Any] | None, int]:
@@ -204,6 +217,27 @@ def unpack_block(data: bytes, count: int) -> tuple[list[int], array[Any], list[b
     return list(accumulate(gaps)), weights, unpack_values(data, count, at)
 
 
+#: packed blocks shorter than this are stored as they are (compression 0 in the block's
+#: statistics, which every reader honours): most words have 1-3 postings, a block of ~10
+#: bytes that zlib makes longer (6 bytes of header and checksum) for ~2 µs a call
+COMPRESS_MIN = 64
+
+
+def block_record(
+    data: bytes, stats: tuple[int, int, float, int, int], compression: int, last: bool
+) -> bytes:
+    """A `pack_block` block as Whoosh's postings file holds it: its length (negative: the
+    last block of the word), its pickled statistics, then the data, compressed unless short.
+    `stats`: (postings, last document number, max weight, min and max length byte)."""
+    count, last_id, maxweight, minlength, maxlength = stats
+    comp = compression if len(data) >= COMPRESS_MIN else 0
+    if comp:
+        data = zlib.compress(data, comp)
+    info = pickle.dumps((count, last_id, maxweight, comp, minlength, maxlength), 2)
+    size = len(info) + len(data)
+    return pack_int(-size if last else size) + info + data
+
+
 class CompactCodec(W3Codec):
     """Whoosh's codec with posting blocks packed by `pack_block` (see above).
 
@@ -236,27 +270,22 @@ class CompactPostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        data = pack_block(self._ids, self._weights, self._values)
-        comp = self._compression
-        if comp:
-            data = zlib.compress(data, comp)
         ids = self._ids
-        info = pickle.dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                comp,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
+        data = pack_block(ids, self._weights, self._values)
+        self._postfile.write(
+            block_record(
+                data,
+                (
+                    len(ids),
+                    ids[-1],
+                    self._maxweight,
+                    length_to_byte(self._minlength),
+                    length_to_byte(self._maxlength),
+                ),
+                self._compression,
+                last,
+            )
         )
-        length = len(info) + len(data)
-        postfile = self._postfile
-        postfile.write_int(-length if last else length)  # negative: the last block
-        postfile.write(info)
-        postfile.write(data)
         self._blockcount += 1
         self._new_block()
 
