@@ -426,7 +426,7 @@ def run(
         b = build_index(data, index_dir)
         fts_seconds = None
     gen_dir = os.path.join(index_dir, str(store.read_meta(index_dir)["current"]))
-    docs_mb = os.path.getsize(os.path.join(gen_dir, store.DOCS)) / 2**20
+    docs_mb = sum(os.path.getsize(p) for p in store.store_parts(gen_dir)) / 2**20
     rows = turn_rows(gen_dir)
     if fts_seconds is None:
         fts_seconds = build_fts(rows, fts_path)

@@ -103,10 +103,14 @@ class Archive:
         return self._searcher
 
     def _open_searcher(self) -> TurnSearcher:
-        ix = store.open_whoosh(self.gen_dir)
         documents = store.Documents(store.open_store(self.gen_dir))  # hits' texts: same generation
-        with store.reading(self.index_dir):
-            return TurnSearcher(ix, lambda: self.registry, documents=documents)
+        try:
+            ix = store.open_whoosh(self.gen_dir)
+            with store.reading(self.index_dir):
+                return TurnSearcher(ix, lambda: self.registry, documents=documents)
+        except BaseException:
+            documents.close()
+            raise
 
     @property
     def docs(self) -> Any:
@@ -374,8 +378,7 @@ class Archive:
         """Canonical speakers (those matching `query`, any spelling) with their turn and
         record counts, dates and the labels resolved to each, so a wrong merge shows."""
         with store.reading(self.index_dir):
-            ids = [r[0] for r in self.docs.execute("SELECT id FROM documents ORDER BY id")]
-            docs = [d for d in (store.load_document(self.docs, i) for i in ids) if d]
+            docs = [d for d in (store.load_document(self.docs, i) for i in self.docs.ids()) if d]
         return summarize(docs, query, self.registry)
 
     def citation(self, doc_id: str) -> Citation:

@@ -283,13 +283,13 @@ def _plan(
 
 
 def _copy_generation(src: str, dst: str) -> None:
-    """Carry the current generation over: immutable segment files are hard-linked, the TOC
-    and the document store (both rewritten by an update) are copied."""
+    """Carry the current generation over: immutable segment files and document store parts
+    are hard-linked, the TOC (rewritten by an update) is copied."""
     for name in os.listdir(src):
         s, d = os.path.join(src, name), os.path.join(dst, name)
         if not os.path.isfile(s) or name.endswith("WRITELOCK"):
             continue
-        if name == store.DOCS or name.endswith(".toc"):
+        if name.endswith(".toc"):
             shutil.copy2(s, d)
             continue
         try:
@@ -544,7 +544,7 @@ def _write(
     writer = ix.writer(limitmb=256, codec=store.codec())
     builder = SegmentBuilder(storage, ix.schema, store.codec())
     segments: dict[str, Any] = {}  # new segments by id, in plan order
-    con = store.open_store(gen_dir, create=True)
+    part = store.StoreWriter(gen_dir)  # the document store's part for this generation
     files = plan.kept()  # the new manifest, once the files read are added
     seen: dict[str, str] = {d: path for path, rec in files.items() for d in rec.docs}
     total = len(plan.read)
@@ -552,7 +552,7 @@ def _write(
         _delete(writer, [doc_id for rec in plan.drop for doc_id in rec.docs])
         for rec in plan.drop:
             for doc_id in rec.docs:
-                con.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+                part.remove(doc_id)
         for error in plan.errors:
             unread = Skipped(error.path, error.reason, error.line)
             report.skipped.append(unread)
@@ -573,7 +573,7 @@ def _write(
                         segment.delete_document(docnum)
                     continue
                 seen[doc.id] = item
-                store.store_document(con, doc)
+                part.add(doc)
                 ids.append(doc.id)
                 report.documents += 1
                 report.turns += len(doc.turns)
@@ -598,7 +598,7 @@ def _write(
             report.warnings.extend(warnings)
             if progress:
                 progress(Progress(item, report.files, report.turns, skipped, warnings, total))
-        con.commit()
+        part.finish()
         store.save_files(gen_dir, files.values())
         committing = time.monotonic()
         # the new segments are added as written; an update merges only small old ones
@@ -611,7 +611,7 @@ def _write(
         save_stems(gen_dir)
         stats = {
             "files": len(files),
-            "documents": con.execute("SELECT count(*) FROM documents").fetchone()[0],
+            "documents": len(seen),
             "turns": storage.open_index().doc_count(),
         }
     except BaseException:
@@ -619,7 +619,7 @@ def _write(
             writer.cancel()
         raise
     finally:
-        con.close()
+        part.close()
     _fsync_tree(gen_dir)
     return stats
 

@@ -1,10 +1,10 @@
 """Where turns are stored: the Whoosh schema, the document store, and atomic index updates.
 
 An index directory holds `searcher.json` (format version and the current generation) and one
-`gen-NNNNNN/` folder per generation: the Whoosh segment files, `docs.sqlite` (whole
-transcripts for `show`) and `files.marshal` (the manifest of indexed files). An update writes a
-new generation and then switches `searcher.json` with one atomic rename, so a crash at any
-moment leaves the previous index intact and searchable.
+`gen-NNNNNN/` folder per generation: the Whoosh segment files, `docs-NNNN.sqlite` (whole
+transcripts, in parts: `DocStore`) and `files.marshal` (the manifest of indexed files). An
+update writes a new generation and then switches `searcher.json` with one atomic rename, so a
+crash at any moment leaves the previous index intact and searchable.
 """
 
 from __future__ import annotations
@@ -288,13 +288,24 @@ def new_generation(index_dir: str) -> str:
 
 # -- the document store ----------------------------------------------------------------
 
-DOCS = "docs.sqlite"
+#: a generation's transcripts, in parts named `docs-NNNN.sqlite` (oldest first)
+DOCS_PART = re.compile(r"^docs-(\d{4,})\.sqlite$")
+
+#: zlib level of the stored transcripts: a third of the JSON's size, ~0.1 ms to read one back
+DOC_COMPRESSION = 6
 
 
-def open_store(gen_dir: str, create: bool = False) -> sqlite3.Connection:
-    path = os.path.join(gen_dir, DOCS)
-    if not create and not os.path.exists(path):
-        raise damaged(os.path.dirname(gen_dir), f"{DOCS} is missing")
+def store_parts(gen_dir: str) -> list[str]:
+    """The parts of a generation's store, oldest first."""
+    names = [name for name in os.listdir(gen_dir) if DOCS_PART.match(name)]
+    return sorted((os.path.join(gen_dir, name) for name in names), key=_part_number)
+
+
+def _part_number(path: str) -> int:
+    return int(os.path.basename(path)[5:].split(".")[0])
+
+
+def _connect(path: str, create: bool = False) -> sqlite3.Connection:
     uri = f"file:{path}" + ("" if create else "?mode=ro")
     con = sqlite3.connect(uri, uri=True, check_same_thread=False)
     if create:
@@ -302,32 +313,157 @@ def open_store(gen_dir: str, create: bool = False) -> sqlite3.Connection:
             """
             PRAGMA journal_mode=OFF;
             PRAGMA synchronous=OFF;
-            CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, path TEXT, body BLOB);
+            CREATE TABLE documents (id TEXT PRIMARY KEY, path TEXT, body BLOB);
+            CREATE TABLE removed (id TEXT PRIMARY KEY);
             """
         )
     return con
 
 
-#: zlib level of the stored transcripts: a third of the JSON's size, ~0.1 ms to read one back
-DOC_COMPRESSION = 6
+class DocStore:
+    """Whole transcripts of one generation, read-only.
+
+    The store is a chain of parts: an update writes what it adds and removes into a part of
+    its own and hard-links the earlier ones (copying L's 222 MB store was most of a one-file
+    update). The newest part that names a record decides: its copy, or its removal.
+    """
+
+    def __init__(self, gen_dir: str) -> None:
+        #: newest first, the order a lookup asks them in
+        self._parts: list[sqlite3.Connection] = []
+        try:  # the generation may have been replaced (and removed) since it was chosen
+            for path in reversed(store_parts(gen_dir)):
+                self._parts.append(_connect(path))
+        except (FileNotFoundError, sqlite3.OperationalError):
+            self.close()
+            self._parts = []
+        if not self._parts:
+            raise damaged(os.path.dirname(gen_dir), "the document store is missing")
+
+    def body(self, doc_id: str) -> bytes | None:
+        for con in self._parts:
+            row = con.execute("SELECT body FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row:
+                return bytes(row[0])
+            if con.execute("SELECT 1 FROM removed WHERE id = ?", (doc_id,)).fetchone():
+                return None
+        return None
+
+    def bodies(self) -> Iterator[tuple[str, bytes]]:
+        """Every live record's id and compressed JSON."""
+        hidden: set[str] = set()
+        for con in self._parts:
+            for doc_id, body in con.execute("SELECT id, body FROM documents"):
+                if doc_id not in hidden:
+                    yield doc_id, body
+            if len(self._parts) > 1:
+                hidden.update(r for (r,) in con.execute("SELECT id FROM documents"))
+                hidden.update(r for (r,) in con.execute("SELECT id FROM removed"))
+
+    def ids(self) -> list[str]:
+        hidden: set[str] = set()
+        out: list[str] = []
+        for con in self._parts:
+            ids = [r for (r,) in con.execute("SELECT id FROM documents")]
+            out += [i for i in ids if i not in hidden]
+            hidden.update(ids)
+            hidden.update(r for (r,) in con.execute("SELECT id FROM removed"))
+        return sorted(out)
+
+    def close(self) -> None:
+        for con in self._parts:
+            con.close()
 
 
-def store_document(con: sqlite3.Connection, doc: Transcript) -> None:
+def open_store(gen_dir: str) -> DocStore:
+    return DocStore(gen_dir)
+
+
+def _encode(doc: Transcript) -> bytes:
     body = json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8")
-    con.execute(
-        "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-        (doc.id, doc.path, zlib.compress(body, DOC_COMPRESSION)),
-    )
+    return zlib.compress(body, DOC_COMPRESSION)
 
 
-def load_document(con: sqlite3.Connection, doc_id: str) -> Transcript | None:
-    row = con.execute("SELECT body FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return transcript_from_dict(json.loads(zlib.decompress(row[0]))) if row else None
+def load_document(docs: DocStore, doc_id: str) -> Transcript | None:
+    body = docs.body(doc_id)
+    return transcript_from_dict(json.loads(zlib.decompress(body))) if body else None
 
 
-def all_documents(con: sqlite3.Connection) -> Iterator[Transcript]:
-    for (body,) in con.execute("SELECT body FROM documents"):
+def all_documents(docs: DocStore) -> Iterator[Transcript]:
+    for _, body in docs.bodies():
         yield transcript_from_dict(json.loads(zlib.decompress(body)))
+
+
+class StoreWriter:
+    """The part an update (or a build) adds to the store carried over from the previous
+    generation; small parts are folded together at `close`, so a chain stays short."""
+
+    #: a part is folded into the newer ones when it is at most this many times their size
+    FOLD = 2
+
+    def __init__(self, gen_dir: str) -> None:
+        self.gen_dir = gen_dir
+        self._carried = store_parts(gen_dir)
+        last = _part_number(self._carried[-1]) if self._carried else 0
+        self.path = os.path.join(gen_dir, f"docs-{last + 1:04d}.sqlite")
+        self._con = _connect(self.path, create=True)
+
+    def add(self, doc: Transcript) -> None:
+        self._con.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (doc.id, doc.path, _encode(doc))
+        )
+
+    def remove(self, doc_id: str) -> None:
+        self._con.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        if self._carried:
+            self._con.execute("INSERT OR IGNORE INTO removed VALUES (?)", (doc_id,))
+
+    def finish(self) -> None:
+        self._con.commit()
+        self._con.close()
+        self._fold()
+
+    def close(self) -> None:
+        """Without `finish`: the part is left unfinished, with the generation it was for."""
+        self._con.close()
+
+    def _fold(self) -> None:
+        """Merge the newest parts with each older part not much larger than them together;
+        sizes then grow geometrically and a chain holds O(log updates) parts."""
+        parts = [*self._carried, self.path]
+        size = os.path.getsize(self.path)
+        fold = [self.path]
+        for path in reversed(self._carried):
+            if os.path.getsize(path) > self.FOLD * size:
+                break
+            fold.insert(0, path)
+            size += os.path.getsize(path)
+        if len(fold) == 1:
+            return
+        whole = fold[0] == parts[0]  # nothing older left to hide records from
+        merged = self.path + ".fold"
+        con = _connect(merged, create=True)
+        with contextlib.closing(con):
+            hidden: set[str] = set()
+            for path in reversed(fold):
+                with contextlib.closing(_connect(path)) as part:
+                    rows = part.execute("SELECT id, path, body FROM documents").fetchall()
+                    gone = [r for (r,) in part.execute("SELECT id FROM removed")]
+                con.executemany(
+                    "INSERT INTO documents VALUES (?, ?, ?)",
+                    (r for r in rows if r[0] not in hidden),
+                )
+                hidden.update(r[0] for r in rows)
+                if not whole:
+                    con.executemany(
+                        "INSERT OR IGNORE INTO removed VALUES (?)",
+                        ((r,) for r in gone if r not in hidden),
+                    )
+                hidden.update(gone)
+            con.commit()
+        for path in fold:
+            os.unlink(path)
+        os.rename(merged, self.path)
 
 
 class Documents:
@@ -337,9 +473,9 @@ class Documents:
     Turn texts and record metadata are not stored in the Whoosh index a second time.
     """
 
-    def __init__(self, con: sqlite3.Connection, size: int = 64) -> None:
+    def __init__(self, docs: DocStore, size: int = 64) -> None:
         #: the store of the same generation as the Whoosh index it serves
-        self._con = con
+        self._docs = docs
         self._size = size
         self._cache: OrderedDict[str, tuple[Transcript, dict[int, Turn]] | None] = OrderedDict()
 
@@ -348,7 +484,7 @@ class Documents:
         if doc_id in cache:
             cache.move_to_end(doc_id)
             return cache[doc_id]
-        doc = load_document(self._con, doc_id)
+        doc = load_document(self._docs, doc_id)
         entry = cache[doc_id] = (doc, {t.n: t for t in doc.turns}) if doc else None
         if len(cache) > self._size:
             cache.popitem(last=False)
@@ -364,12 +500,12 @@ class Documents:
 
     def texts(self) -> Iterator[str]:
         """The text of every stored turn (read as JSON: no transcript objects are built)."""
-        for (body,) in self._con.execute("SELECT body FROM documents"):
+        for _, body in self._docs.bodies():
             for turn in json.loads(zlib.decompress(body))["turns"]:
                 yield turn["text"]
 
     def close(self) -> None:
-        self._con.close()
+        self._docs.close()
 
 
 class FileRecord(NamedTuple):

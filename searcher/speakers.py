@@ -783,8 +783,9 @@ def save_overrides(registry: Registry, gen_dir: str) -> None:
     text = overrides_text(registry)
     path = os.path.join(gen_dir, OVERRIDES)
     if text:
-        with open(path, "w", encoding="utf-8") as f:
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
             f.write(text)
+        os.replace(path + ".tmp", path)  # never through a hard link into the last generation
     elif os.path.exists(path):
         os.remove(path)
 

@@ -17,7 +17,8 @@ def _gen(index_dir: str) -> str:
 
 def test_bodies_are_compressed_json(sample_index: str) -> None:
     gen = _gen(sample_index)
-    con = sqlite3.connect(os.path.join(gen, store.DOCS))
+    (part,) = store.store_parts(gen)  # a fresh build writes one part
+    con = sqlite3.connect(part)
     (doc_id, body), *_ = con.execute("SELECT id, body FROM documents").fetchall()
     con.close()
     assert isinstance(body, bytes)
@@ -48,9 +49,8 @@ def test_turn_text_and_record_fields_are_stored_once(sample_index: str) -> None:
 
 
 def test_documents_cache_is_bounded(sample_index: str) -> None:
-    con = store.open_store(_gen(sample_index))
-    docs = store.Documents(con, size=1)
-    (doc_id,) = con.execute("SELECT id FROM documents").fetchone()
+    docs = store.Documents(store.open_store(_gen(sample_index)), size=1)
+    doc_id = store.open_store(_gen(sample_index)).ids()[0]
     first = docs.get(doc_id)
     assert first is not None and docs.get(doc_id) is first  # kept
     assert docs.get("no-such-record") is None

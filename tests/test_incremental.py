@@ -12,6 +12,7 @@ from searcher import Archive
 from searcher import build as build_module
 from searcher import index as store
 from searcher.build import build, optimize
+from searcher.errors import NotFoundError
 
 from .conftest import fresh_python
 
@@ -58,7 +59,8 @@ def state(index_dir: str) -> dict[str, object]:
     gen_dir = os.path.join(index_dir, str(store.read_meta(index_dir)["current"]))
     con = store.open_store(gen_dir)
     files = {os.path.basename(p): r.docs for p, r in store.Manifest(gen_dir).records().items()}
-    docs = sorted(r for (r,) in con.execute("SELECT id FROM documents"))
+    docs = con.ids()
+    assert sorted(d.id for d in store.all_documents(con)) == docs
     con.close()
     meta = store.read_meta(index_dir)
     return {
@@ -263,3 +265,39 @@ def test_update_merges_only_small_segments(
         assert large and len(after) > len(large)
     build([str(corpus)], str(tmp_path / "fresh"), workers=1)
     assert state(ix) == state(str(tmp_path / "fresh"))
+
+
+@pytest.mark.parametrize("fold", [0, store.StoreWriter.FOLD])
+def test_document_store_parts_equal_a_rebuild(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fold: int
+) -> None:
+    """An update adds a part to the store instead of copying it; with folding off (0) the
+    chain grows by one part per update and the newest part's copy or removal must win."""
+    monkeypatch.setattr(store.StoreWriter, "FOLD", fold)
+    ix = str(tmp_path / "ix")
+    build([str(corpus)], ix, workers=1)
+    steps = [
+        lambda: write(corpus, 2, "Second version of talk 2 about grain."),
+        lambda: (corpus / "3.txt").unlink(),
+        lambda: write(corpus, 3, "Talk 3 comes back about oil."),
+        lambda: write(corpus, 2, "Third version of talk 2 about grain."),
+        lambda: (corpus / "5.txt").unlink(),
+    ]
+    for step in steps:
+        step()
+        build([str(corpus)], ix, workers=1)
+    gen = os.path.join(ix, str(store.read_meta(ix)["current"]))
+    parts = store.store_parts(gen)
+    if fold == 0:
+        assert len(parts) == 1 + len(steps)
+    else:
+        assert len(parts) < 1 + len(steps)
+    rebuilt = str(tmp_path / "rebuilt")
+    build([str(corpus)], rebuilt, workers=1)
+    assert state(ix) == state(rebuilt)
+    with Archive.open(ix) as archive:
+        assert "Third version" in archive.document("2").turns[0].text
+        assert "comes back" in archive.document("3").turns[0].text
+        assert [s.name for s in archive.speakers()] == ["Anna Smirnova", "Ivan Petrov"]
+        with pytest.raises(NotFoundError):
+            archive.document("5")

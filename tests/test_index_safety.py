@@ -57,8 +57,8 @@ DAMAGE: dict[str, Callable[[str], object]] = {
     "segment-missing": lambda d: _seg(d).unlink(),
     "toc-missing": lambda d: next(_gen(d).glob("*.toc")).unlink(),
     "toc-truncated": lambda d: _truncate(next(_gen(d).glob("*.toc")), 50),
-    "docs-missing": lambda d: (_gen(d) / "docs.sqlite").unlink(),
-    "docs-truncated": lambda d: _truncate(_gen(d) / "docs.sqlite", 1000),
+    "docs-missing": lambda d: next(_gen(d).glob("docs-*.sqlite")).unlink(),
+    "docs-truncated": lambda d: _truncate(next(_gen(d).glob("docs-*.sqlite")), 1000),
     "generation-missing": lambda d: shutil.rmtree(_gen(d)),
     "json-garbage": lambda d: Path(d, "searcher.json").write_bytes(b"\x00{garbage"),
     "json-list": lambda d: Path(d, "searcher.json").write_text("[1, 2]"),
@@ -75,7 +75,7 @@ def test_damaged_index_gives_one_line_naming_the_fix(index_copy: str, damage: st
     DAMAGE[damage](index_copy)
     for args in (["search", "Korea"], ["show", "176345"]):
         r = run(*args, "--index", index_copy)
-        if r.exit_code == 0:  # search never touches docs.sqlite; show never the segments
+        if r.exit_code == 0:  # show never touches the segments
             assert damage.startswith(("docs", "segment", "toc"))
             continue
         msg = _one_line_error(r)
