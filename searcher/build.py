@@ -615,6 +615,7 @@ def _write(
             "turns": storage.open_index().doc_count(),
         }
     except BaseException:
+        builder.abandon()  # first: the writer's cancel removes the temp folder they share
         if not writer.is_closed:  # an interrupt after the commit must not become a traceback
             writer.cancel()
         raise

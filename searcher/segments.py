@@ -151,6 +151,13 @@ class SegmentBuilder:
                 append((term.encode("utf-8"), float(len(poses)) * boost, encode(poses)))
         return items, n if field.scorable else 0
 
+    def abandon(self) -> None:
+        """Close an unfinished segment's files when its generation is discarded (an
+        interrupted build): otherwise they stay open until the garbage collector finds them."""
+        if self.segment is not None:
+            self.segment = None
+            self._perdoc.close()  # writes the columns' files, removed with the generation
+
     def finish(self) -> Any:
         """Write the postings and close the segment; returns it (None when nothing was added)."""
         from whoosh.util.numeric import length_to_byte
