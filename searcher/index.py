@@ -351,24 +351,23 @@ class DocStore:
 
     def bodies(self) -> Iterator[tuple[str, bytes]]:
         """Every live record's id and compressed JSON."""
-        hidden: set[str] = set()
-        for con in self._parts:
-            for doc_id, body in con.execute("SELECT id, body FROM documents"):
-                if doc_id not in hidden:
-                    yield doc_id, body
-            if len(self._parts) > 1:
-                hidden.update(r for (r,) in con.execute("SELECT id FROM documents"))
-                hidden.update(r for (r,) in con.execute("SELECT id FROM removed"))
+        return self._live("id, body")
 
     def ids(self) -> list[str]:
+        return sorted(doc_id for (doc_id,) in self._live("id"))
+
+    def _live(self, columns: str) -> Iterator[Any]:
+        """Rows of the live records, newest part first: a part's copies and removals hide
+        the same ids in older parts."""
         hidden: set[str] = set()
-        out: list[str] = []
         for con in self._parts:
-            ids = [r for (r,) in con.execute("SELECT id FROM documents")]
-            out += [i for i in ids if i not in hidden]
+            ids = []
+            for row in con.execute(f"SELECT {columns} FROM documents"):
+                ids.append(row[0])
+                if row[0] not in hidden:
+                    yield row
             hidden.update(ids)
             hidden.update(r for (r,) in con.execute("SELECT id FROM removed"))
-        return sorted(out)
 
     def close(self) -> None:
         for con in self._parts:
