@@ -7,7 +7,7 @@ segment in one piece and its blocks parsed in memory into arrays of document num
 frequencies (one byte each while they fit), kept per searcher (LRU, by size). A score
 depends only on the posting's (frequency, length byte) class: the floats Whoosh's scorer
 computes, per class, summed in the order its matcher tree sums them, so hits, scores and
-order are identical. An unfiltered word counts its classes once; a query then looks only at
+order are identical. An unfiltered word finds its classes once; a query then looks only at
 the postings of its best classes, found by `bytes.find`. A phrase's candidates are the AND
 of its words; positions are decoded rarest word first, only for the candidates still
 standing, as integers (turn, start) whose set intersection is the phrase check. Every
@@ -16,8 +16,9 @@ filter, and the best hits of the last unfiltered queries, are remembered. Other 
 (other fields, OR, NOT, wildcards, slop) return None and Whoosh runs them.
 
 The first query on a very common word still reads all its postings (~640k for "the" on L,
-some 0.2-0.3 s), and the first on a phrase of common words decodes the positions of every
-candidate turn (~50k on L: ~0.5-1 s).
+~0.2 s in blocks of 128, ~25% less in `postings.LONG_BLOCK` blocks), and the first on a
+phrase decodes the positions of every candidate turn (~50k on L): all its words' values end
+to end in one `accumulate` (`_position_keys`), ~0.3 s for two words, ~0.8 s with "the".
 """
 
 from __future__ import annotations
@@ -31,11 +32,12 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate, chain, compress, islice
+from operator import itemgetter
 from typing import Any
 
 #: decoded postings kept per searcher, counted in postings (~10 bytes each)
@@ -46,6 +48,10 @@ CACHE_PHRASES = 64
 CACHE_RESULTS = 256
 
 _INT = struct.Struct("!i")  # a posting block's length, as Whoosh writes it
+#: a turn's step between phrase keys (see `_phrase_docs`): above any 2**31 + position, and
+#: not a power of two, as a set places an integer by its low bits: with turn << 32, every
+#: turn's keys would crowd the same few places (~4x slower to build and probe)
+_SPREAD = (1 << 32) + 0x9E3779B1
 
 
 @dataclass(slots=True)
@@ -61,9 +67,8 @@ class _Postings:
     blocks: list[Callable[[], Sequence[bytes]]]
     #: (length byte of its turn, frequency byte) of each posting, once needed
     pairs: bytes | None = field(default=None)
-    #: (score, length byte, frequency byte, number of postings) of each class present,
-    #: best first
-    classes: list[tuple[float, int, int, int]] | None = field(default=None)
+    #: (score, length byte, frequency byte) of each class present, best first
+    classes: list[tuple[float, int, int]] | None = field(default=None)
 
 
 _NONE = _Postings(array("i"), array("f"), [], [])
@@ -155,11 +160,11 @@ class TextRanker:
             if allowed is None and isinstance(found.freqs, bytearray):
                 return self._single_by_class(word, found, k)
             return self._single(word, found, allowed, k)
-        docs, postings = self._match(parts, allowed)
+        docs, postings, located = self._match(parts, allowed)
         if not k or not docs:
             return len(docs), []
         ordered = sorted(docs)
-        scores = {w: self._scores(w, postings[w], ordered) for w in postings}
+        scores = {w: self._scores(w, postings[w], ordered, located.get(w)) for w in postings}
         per_part = [_tree_sum([scores[w] for w in p]) for p in parts]
         total = (
             per_part[0] if len(per_part) == 1 else [a + b for a, b in zip(*per_part, strict=True)]
@@ -172,14 +177,17 @@ class TextRanker:
 
     def _match(
         self, parts: list[tuple[str, ...]], allowed: set[int] | None
-    ) -> tuple[set[int], dict[str, _Postings]]:
+    ) -> tuple[set[int], dict[str, _Postings], dict[str, tuple[list[int], list[int]]]]:
+        """(matching turns, each word's postings, where the phrase check last found some
+        turns among a word's postings: (turns, places), turns holding every match)."""
         words = list(dict.fromkeys(w for p in parts for w in p))
         # a phrase word read from disk now keeps its decompressed blocks for this query
         fresh: dict[str, list[Callable[[], Sequence[bytes]]]] = {}
         in_phrases = {w for p in parts if len(p) > 1 for w in p}
         postings = {w: self._postings(w, fresh if w in in_phrases else None) for w in words}
+        located: dict[str, tuple[list[int], list[int]]] = {}
         if any(not postings[w].ids for w in words):
-            return set(), postings
+            return set(), postings, located
         # candidates: phrases already checked, then the other words, smallest set first
         known = [self._phrases.get(p) for p in parts if len(p) > 1]
         sets: list[Any] = sorted((f for f in known if f is not None), key=len)
@@ -196,8 +204,8 @@ class TextRanker:
         for p in parts:
             if len(p) > 1 and docs:
                 alone = allowed is None and len(parts) == 1
-                docs = self._phrase(p, docs, postings, fresh, alone)
-        return docs, postings
+                docs = self._phrase(p, docs, postings, fresh, located, alone)
+        return docs, postings, located
 
     # -- scoring ------------------------------------------------------------------------
 
@@ -233,21 +241,25 @@ class TextRanker:
                 memo[c] = scorer._score(float(c >> 8), byte_to_length(c & 255))
         return memo
 
-    def _scores(self, word: str, p: _Postings, docs: list[int]) -> list[float]:
-        """The score of `word` in each of `docs` (sorted; all hold the word)."""
+    def _scores(
+        self, word: str, p: _Postings, docs: list[int], near: tuple[list[int], list[int]] | None
+    ) -> list[float]:
+        """The score of `word` in each of `docs` (sorted; all hold the word), from one
+        row of Whoosh's scores per frequency (by length byte): no table of the word's
+        (length, frequency) pairs is built for a few of its postings. `near`: turns
+        holding all of `docs` and their places among the postings, found already."""
         assert self.lengths is not None
-        at = _where(p.ids, docs)
-        if isinstance(p.freqs, bytearray):
-            pairs = self._pairs(p)
-            keys = [pairs[2 * j + 1] << 8 | pairs[2 * j] for j in at]
-            return list(map(self._class_scores(word, keys).__getitem__, keys))
-        lengths, freqs = self.lengths, p.freqs
+        if near is None:
+            at = _where(p.ids, docs)
+        elif len(near[0]) == len(docs):
+            at = near[1]
+        else:
+            at = list(compress(near[1], map(set(docs).__contains__, near[0])))
+        freqs = list(map(p.freqs.__getitem__, at))
         rows = self._tables.setdefault(word, {})
-        out = []
-        for d, j in zip(docs, at, strict=True):
-            f = freqs[j]
-            out.append((rows.get(f) or self._row(word, f))[lengths[d]])
-        return out
+        for f in set(freqs).difference(rows):
+            self._row(word, f)
+        return [rows[f][n] for f, n in zip(freqs, map(self.lengths.__getitem__, docs), strict=True)]
 
     def _single(
         self, word: str, p: _Postings, allowed: set[int] | None, k: int
@@ -285,9 +297,10 @@ class TextRanker:
         self, word: str, p: _Postings, k: int
     ) -> tuple[int, list[tuple[int, float]]]:
         """An unfiltered word whose frequencies are bytes: a score depends only on the
-        posting's (length byte, frequency byte) class. The classes are counted once per
-        word; the postings of the best classes, down to the (k + deleted)-th best score,
-        are found by `bytes.find` of their two bytes: no Python step per posting."""
+        posting's (length byte, frequency byte) class. The classes present are found once
+        per word (a set of the pairs: ~3x cheaper than counting them); the postings of the
+        best classes, down to the (k + deleted)-th best score, are found by `bytes.find`
+        of their two bytes: no Python step per posting."""
         ids = p.ids
         deleted = self.deleted
         gone = sum(1 for d in deleted if _holds(ids, d))
@@ -296,27 +309,24 @@ class TextRanker:
             return total, []
         pairs = self._pairs(p)
         if p.classes is None:
-            counts = Counter(memoryview(pairs).cast("H"))
+            present = set(array("H", pairs))
             if sys.byteorder != "little":
-                counts = Counter({(c & 255) << 8 | c >> 8: n for c, n in counts.items()})
-            scores = self._class_scores(word, counts)
-            p.classes = sorted(
-                ((scores[c], c & 255, c >> 8, n) for c, n in counts.items()), reverse=True
-            )
+                present = {(c & 255) << 8 | c >> 8 for c in present}
+            scores = self._class_scores(word, present)
+            p.classes = sorted(((scores[c], c & 255, c >> 8) for c in present), reverse=True)
         need, floor = k + gone, math.inf
         top = []
-        for score, length, f, n in p.classes:
+        for score, length, f in p.classes:
             if need <= 0 and score < floor:
                 break
-            need -= n
             floor = score
-            pattern, left = bytes((length, f)), n
+            pattern = bytes((length, f))
             j = pairs.find(pattern)
-            while left:
+            while j >= 0:
                 if j % 2:  # the frequency of one posting and the length of the next
                     j = pairs.find(pattern, j + 1)
                     continue
-                left -= 1
+                need -= 1
                 d = ids[j // 2]
                 if d not in deleted:
                     top.append((score, d))
@@ -421,21 +431,33 @@ class TextRanker:
                 kept.append(partial(_given, m._values))
 
     def _values(
-        self, p: _Postings, docs: list[int], values: list[Callable[[], Sequence[bytes]]] | None
-    ) -> Iterator[bytes]:
+        self,
+        p: _Postings,
+        docs: list[int],
+        values: list[Callable[[], Sequence[bytes]]] | None,
+        at: list[int],
+    ) -> list[bytes]:
         """The posting value (positions) of the word in each of `docs` (sorted; all hold
-        the word), from `values` (by block: this query's decompressed blocks) when given,
-        else from the blocks holding `docs`."""
+        the word; `at`: their places among its postings), from `values` (by block: this
+        query's decompressed blocks) when given, else from the blocks holding `docs`:
+        cut block by block."""
         blocks = values if values is not None else p.blocks
         starts, n = p.starts, len(p.ids)
-        found: Sequence[bytes] = ()
-        start = end = 0
-        for j in _where(p.ids, docs):
-            if j >= end:
-                b = bisect_right(starts, j) - 1
-                start, end = starts[b], starts[b + 1] if b + 1 < len(starts) else n
-                found = blocks[b]()
-            yield found[j - start]
+        out: list[bytes] = []
+        lo = 0
+        while lo < len(at):
+            b = bisect_right(starts, at[lo]) - 1
+            start = starts[b]
+            end = starts[b + 1] if b + 1 < len(starts) else n
+            hi = bisect_left(at, end, lo)
+            found = blocks[b]()
+            if isinstance(found, _Values):
+                block, bounds = found.block, found.bounds
+                out += [block[bounds[j - start] : bounds[j - start + 1]] for j in at[lo:hi]]
+            else:
+                out += [found[j - start] for j in at[lo:hi]]
+            lo = hi
+        return out
 
     def _phrase(
         self,
@@ -443,6 +465,7 @@ class TextRanker:
         docs: set[int],
         postings: dict[str, _Postings],
         fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
+        located: dict[str, tuple[list[int], list[int]]],
         alone: bool,
     ) -> set[int]:
         """The turns of `docs` holding the phrase. A phrase checked over all its candidates
@@ -452,7 +475,7 @@ class TextRanker:
         if known is not None:
             self._phrases.move_to_end(words)
             return docs & known
-        found = self._phrase_docs(words, docs, postings, fresh)
+        found = self._phrase_docs(words, docs, postings, fresh, located)
         if alone:
             self._phrases[words] = frozenset(found)
             if len(self._phrases) > CACHE_PHRASES:
@@ -465,14 +488,16 @@ class TextRanker:
         docs: set[int],
         postings: dict[str, _Postings],
         fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
+        located: dict[str, tuple[list[int], list[int]]],
     ) -> set[int]:
-        """The turns of `docs` where `words` occur one right after the other.
+        """The turns of `docs` where `words` occur one right after the other (where each
+        word's turns were found among its postings goes into `located`).
 
-        A possible phrase start is one integer, (turn << 32) + 2**31 + position: each
+        A possible phrase start is one integer, turn * `_SPREAD` + 2**31 + position: each
         word's occurrences become such integers (the position minus the word's place in
         the phrase) and the phrase's starts are their set intersection, in C. Words are
         decoded rarest first, only in the turns still holding a possible start."""
-        from .postings import WIDE, CompactPositions
+        from .postings import CompactPositions
 
         fmt = self.searcher.schema[self.field].format
         decode, compact = fmt.decode_positions, isinstance(fmt, CompactPositions)
@@ -480,17 +505,27 @@ class TextRanker:
         order = sorted(range(len(words)), key=lambda i: len(postings[words[i]].ids))
         for i in order:
             ordered = sorted(docs)
-            values = self._values(postings[words[i]], ordered, fresh.get(words[i]))
-            keys = chain.from_iterable(
-                islice(accumulate(v, initial=x), 1, None)
-                if compact and v[0] < WIDE  # one byte per gap: positions by accumulation
-                else [x + q for q in decode(v)]
-                for x, v in zip([(d << 32) + (1 << 31) - i for d in ordered], values, strict=True)
+            p = postings[words[i]]
+            at = _where(p.ids, ordered)
+            located[words[i]] = (ordered, at)
+            values = self._values(p, ordered, fresh.get(words[i]), at)
+            shift = (1 << 31) - i
+            keys: Iterable[int] = (
+                _position_keys(ordered, values, shift, decode)
+                if compact
+                else [
+                    d * _SPREAD + shift + q
+                    for d, v in zip(ordered, values, strict=True)
+                    for q in decode(v)
+                ]
             )
-            starts = set(keys) if starts is None else starts.intersection(keys)
+            if starts is None:  # every candidate holds the rarest word: `docs` stand
+                starts = set(keys)
+                continue
+            starts = starts.intersection(keys)
             if not starts:
                 return set()
-            docs = {s >> 32 for s in starts}
+            docs = set(map(_SPREAD.__rfloordiv__, starts))
         return docs
 
 
@@ -604,6 +639,34 @@ class _Values:
         return len(self.bounds) - 1
 
 
+def _position_keys(
+    docs: list[int], values: list[bytes], shift: int, decode: Callable[[bytes], list[int]]
+) -> Iterable[int]:
+    """doc * `_SPREAD` + shift + position for each position of each of `docs` (whose
+    posting values are `values`), by one `accumulate` over every value end to end: each
+    turn's first gap is raised by the distance from the previous turn's last key to its
+    own base. A value that is not one byte per gap (see postings.py) gives its first key
+    there and the others apart."""
+    from .postings import WIDE
+
+    gaps = list(b"".join(values))
+    apart: list[int] = []
+    run = at = 0
+    for d, v in zip(docs, values, strict=True):
+        base = d * _SPREAD + shift
+        if v[0] < WIDE:
+            gaps[at] += base - run
+            run = base + sum(v)
+        else:
+            first, *rest = decode(v)
+            gaps[at : at + len(v)] = bytes(len(v))
+            gaps[at] = base + first - run
+            run = base + first
+            apart += [base + q for q in rest]
+        at += len(v)
+    return chain(accumulate(gaps), apart)
+
+
 def _floats(freqs: bytearray | array[float]) -> array[float]:
     """Frequencies as floats (a bytearray given to `array` would be read as raw floats)."""
     return array("f", array("B", freqs)) if isinstance(freqs, bytearray) else freqs
@@ -642,6 +705,10 @@ def _tree_sum(columns: list[list[float]]) -> list[float]:
 
 
 def _best(scores: list[tuple[float, int]], k: int) -> list[tuple[int, float]]:
-    """The `k` highest scores, ties by document number (Whoosh's order)."""
+    """The `k` highest scores, ties by document number (Whoosh's order). Many scores are
+    cut first at the k-th best (C-level), then the few left are ordered."""
+    if len(scores) > 4 * k:
+        floor = heapq.nlargest(k, map(itemgetter(0), scores))[-1]
+        scores = [sd for sd in scores if sd[0] >= floor]
     top = heapq.nsmallest(k, scores, key=lambda sd: (-sd[0], sd[1]))
     return [(d, s) for s, d in top]

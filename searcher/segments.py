@@ -243,12 +243,13 @@ def _blocks(
     posts: list[Any], step: int, get_length: Callable[[int], int | None], compression: int
 ) -> tuple[bytes, float, int, int, float]:
     """A word's postings over several blocks, and what `W3TermInfo.add_block` gathers of
-    them: (the bytes, total weight, min and max length byte, max weight)."""
+    them: (the bytes, total weight, min and max length byte, max weight). Blocks hold
+    `step` // 3 postings, then `LONG_BLOCK` (as `CompactPostingsWriter` cuts them)."""
     from array import array
 
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 
-    from .postings import block_record, pack_block
+    from .postings import LONG_BLOCK, block_record, long_after, pack_block
 
     record = [WHOOSH3_HEADER_MAGIC]
     total = 0.0
@@ -256,8 +257,10 @@ def _blocks(
     maxlength = 0
     maxweight = 0.0
     n = len(posts)
-    for start in range(0, n, step):
-        block = posts[start : start + step]
+    edge = 3 * long_after(step // 3)
+    cuts = [*range(0, min(n, edge), step), *range(edge, n, 3 * LONG_BLOCK)]
+    for start, stop in zip(cuts, [*cuts[1:], n], strict=True):
+        block = posts[start:stop]
         ids = block[0::3]
         weights = block[1::3]
         top = max(0, *weights)
@@ -266,7 +269,7 @@ def _blocks(
         high = max(sizes) if sizes else 0
         data = pack_block(ids, weights, list(filter(None, block[2::3])))
         stats = (len(ids), ids[-1], top, low, high)
-        record.append(block_record(data, stats, compression, start + step >= n))
+        record.append(block_record(data, stats, compression, stop >= n))
         total += sum(array("f", weights))
         if sizes:
             minlength = low if minlength is None else min(minlength, low)

@@ -9,9 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from searcher import Archive
 from searcher.analysis import STEM_MAP, STEMS, analyze, load_stems
+from searcher.postings import decode_positions, encode_positions
+from searcher.ranking import _SPREAD, _position_keys
 from searcher.search import Filters, TurnSearcher
 
 from .conftest import fresh_python
@@ -215,6 +219,44 @@ def test_block_reader_equals_whoosh_postings(archive: Archive) -> None:
         found = ranker._read("text", word, None)
         assert list(zip(found.ids, found.freqs, strict=True)) == theirs, word
     assert any(len(ranker._read("text", w, None).starts) > 1 for w in VOCAB)  # several blocks
+
+
+def test_phrases_with_a_word_over_several_blocks_rank_as_whoosh(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phrases of two and three words led, split or ended by the commonest word, whose
+    postings span several blocks, and their AND with a word: Whoosh's hits and totals."""
+    searcher = archive.searcher
+    assert len(searcher._ranker._read("text", "the", None).starts) > 1
+    queries = ['"the sea"', '"sea the"', '"the sea boat"', '"boat the sea"', '"net the the"']
+    for q in [*queries, *(f"fish {q}" for q in queries)]:
+        searcher._ranker._phrases.clear()
+        searcher._ranker._results.clear()
+        ours = searcher.search(q, Filters(), limit=10)
+        assert searcher._rank(searcher.compile(q).query, None, 1) is not None, q
+        with monkeypatch.context() as m:
+            _whoosh(searcher, m)
+            theirs = searcher.search(q, Filters(), limit=10)
+        assert ours.total == theirs.total, q
+        assert [(h.id, h.score) for h in ours.hits] == [(h.id, h.score) for h in theirs.hits]
+
+
+_POSITIONS = st.lists(st.integers(0, 70_000), min_size=1, max_size=6, unique=True).map(sorted)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5_000), _POSITIONS), max_size=12, unique_by=lambda t: t[0])
+)
+def test_position_keys_are_every_turn_and_position(turns: list[tuple[int, list[int]]]) -> None:
+    """Keys of one `accumulate` over all values end to end, with 16- and 32-bit gaps
+    (decoded apart) anywhere, first included: exactly turn * spread + shift + position."""
+    turns.sort()
+    docs = [d for d, _ in turns]
+    values = [encode_positions(ps) for _, ps in turns]
+    shift = (1 << 31) - 2
+    keys = list(_position_keys(docs, values, shift, decode_positions))
+    assert set(keys) == {d * _SPREAD + shift + q for d, ps in turns for q in ps}
+    assert {k // _SPREAD for k in keys} == set(docs)
 
 
 def test_keyword_filters_equal_whoosh(archive: Archive) -> None:
