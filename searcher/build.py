@@ -314,11 +314,12 @@ class _Parsed:
 class _Indexed:
     """One file after indexing: each transcript with the segment and first document number
     its turns were written at (so that a duplicate can be deleted again), for the document
-    store and the report. Small: this is what a worker sends back."""
+    store and the report. Small: this is what a worker sends back (each transcript already
+    encoded for the store)."""
 
     path: str
     record: store.FileRecord | None
-    docs: Iterable[tuple[Transcript, Any, int]] = ()
+    docs: Iterable[tuple[store.Stored, Any, int]] = ()
     warnings: tuple[str, ...] = ()
     skipped: Skipped | None = None
 
@@ -354,11 +355,11 @@ def _indexed(parsed: _Parsed, builder: SegmentBuilder, registry: Registry | None
     starts a new segment every SEGMENT_MAX characters, so memory stays bounded."""
     indexed = _Indexed(parsed.path, parsed.record, warnings=parsed.warnings)
 
-    def docs() -> Iterator[tuple[Transcript, Any, int]]:
+    def docs() -> Iterator[tuple[store.Stored, Any, int]]:
         for doc in parsed.transcripts:
             if builder.chars >= SEGMENT_MAX:
                 builder.finish()
-            yield (doc, *_add(builder, doc, registry))
+            yield (store.stored(doc), *_add(builder, doc, registry))
         indexed.skipped = parsed.skipped
 
     indexed.docs = docs()
@@ -569,14 +570,14 @@ def _write(
                         f"{item}: document {doc.id} was already read from {seen[doc.id]}; "
                         "this copy is skipped",
                     )
-                    for docnum in range(first, first + len(doc.turns)):
+                    for docnum in range(first, first + doc.turns):
                         segment.delete_document(docnum)
                     continue
                 seen[doc.id] = item
                 part.add(doc)
                 ids.append(doc.id)
                 report.documents += 1
-                report.turns += len(doc.turns)
+                report.turns += doc.turns
             record, skipped = parsed.record, parsed.skipped
             if record is not None and (skipped is None or ids):
                 size = record.size

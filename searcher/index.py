@@ -383,6 +383,21 @@ def _encode(doc: Transcript) -> bytes:
     return zlib.compress(body, DOC_COMPRESSION)
 
 
+class Stored(NamedTuple):
+    """A transcript as the store keeps it. A build's workers encode what they read and send
+    back this, a few compressed bytes, not the transcript: the writing process then neither
+    unpickles a segment's worth of turns nor spends its one core on JSON."""
+
+    id: str
+    path: str
+    body: bytes
+    turns: int
+
+
+def stored(doc: Transcript) -> Stored:
+    return Stored(doc.id, doc.path, _encode(doc), len(doc.turns))
+
+
 def load_document(docs: DocStore, doc_id: str) -> Transcript | None:
     body = docs.body(doc_id)
     return transcript_from_dict(json.loads(zlib.decompress(body))) if body else None
@@ -407,9 +422,9 @@ class StoreWriter:
         self.path = os.path.join(gen_dir, f"docs-{last + 1:04d}.sqlite")
         self._con = _connect(self.path, create=True)
 
-    def add(self, doc: Transcript) -> None:
+    def add(self, doc: Stored) -> None:
         self._con.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (doc.id, doc.path, _encode(doc))
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (doc.id, doc.path, doc.body)
         )
 
     def remove(self, doc_id: str) -> None:

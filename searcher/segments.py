@@ -19,8 +19,12 @@ from collections.abc import Callable
 from typing import Any
 
 #: a value of an ID/KEYWORD/NUMERIC field recurs in every turn of a record: its postings are
-#: computed once (cleared when it grows past this many values)
-_CACHE_MAX = 50_000
+#: computed once per segment (cleared when it grows past this many values, and by `finish`:
+#: kept for the whole build it grew with the corpus, ~15 MB a segment on M)
+_CACHE_MAX = 4_096
+#: values longer than this are not remembered: a record's participants (`--with`, on its first
+#: turn only, repeated per turn) never recur and take kilobytes each
+_CACHE_VALUE_MAX = 256
 
 
 class SegmentBuilder:
@@ -117,7 +121,8 @@ class SegmentBuilder:
                 items.append((btext, weight, vbytes))
                 length += freq
             hit = (items, length if field.scorable else 0)
-            if not field.unique:  # a turn's own id would only crowd the others out
+            # a turn's own id, or a long value, would only crowd the others out
+            if not field.unique and not (isinstance(value, str) and len(value) > _CACHE_VALUE_MAX):
                 if len(self._cache) >= _CACHE_MAX:
                     self._cache.clear()
                 self._cache[key] = hit
@@ -183,6 +188,7 @@ class SegmentBuilder:
             segment.create_compound_file(self.storage)
         self.segment = None
         self._postings, self._lengths = {}, {}
+        self._cache.clear()
         self.chars = 0
         return segment
 
