@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .archive import Archive
 from .errors import (
     DateError,
     IndexVersionError,
@@ -23,6 +22,7 @@ from .errors import (
 from .model import DateRange, Hit, Participant, SearchResults, Speaker, Transcript, Turn
 
 if TYPE_CHECKING:
+    from .archive import Archive
     from .build import BuildReport, Progress, Skipped
 
     __version__: str
@@ -30,7 +30,12 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     """Loaded on first use, so a search from the terminal does not import the indexing side
-    (readers, writer) or `importlib.metadata`."""
+    (readers, writer) or `importlib.metadata`, and `searcher --help` not even the searching
+    side."""
+    if name == "Archive":
+        from .archive import Archive
+
+        return Archive
     if name in ("BuildReport", "Progress", "Skipped"):
         from . import build
 

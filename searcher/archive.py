@@ -9,18 +9,18 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from . import index as store
-from .counts import COUNT_BY, Count, CountBy, PeriodBy, Timeline
-from .counts import timeline as make_timeline
 from .errors import CorruptIndexError, NotFoundError, QuerySyntaxError
 from .model import SearchResults, Transcript
 from .search import Filters, TurnSearcher, as_tuple
-from .speakers import Registry, SpeakerSummary, index_registry, summarize
-from .topics import TopicCount, TopicNames
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest is imported where used: a plain search from the terminal
+    # never counts, names nobody and filters by no topic, and pays for none of it
     from .build import BuildReport, Progress
     from .cite import Citation
+    from .counts import Count, CountBy, PeriodBy, Timeline
     from .phrases import Phrase
+    from .speakers import Registry, SpeakerSummary
+    from .topics import TopicCount, TopicNames
 
 
 class Archive:
@@ -48,6 +48,8 @@ class Archive:
     def registry(self) -> Registry:
         """Read on first use: a search without names never parses people.toml (~0.1 s)."""
         if self._registry is None:
+            from .speakers import index_registry
+
             self._registry = index_registry(self.gen_dir)
         return self._registry
 
@@ -187,7 +189,7 @@ class Archive:
             speakers=as_tuple(speaker),
             date_from=date_from,
             date_to=date_to,
-            topics=self._topic_names().expand(as_tuple(topic)),
+            topics=self._topics(topic),
             places=as_tuple(place),
         )
 
@@ -226,6 +228,8 @@ class Archive:
     ) -> list[Count]:
         """Matching turns counted by speaker (with a rate per 10,000 words that speaker spoke),
         year, topic, place (named in the turn, or the record's places) or document."""
+        from .counts import COUNT_BY
+
         if by not in COUNT_BY:
             raise QuerySyntaxError(f"cannot count by {by!r}: choose {', '.join(COUNT_BY)}")
         docs = self._matching(text, speaker, date_from, date_to, topic, place, exact, strict)
@@ -259,6 +263,8 @@ class Archive:
             (d, dt.date.fromisoformat(iso) if iso else None, precision.get(d, "day"))
             for d, iso in dated
         )
+        from .counts import timeline as make_timeline
+
         return make_timeline(rows, by)
 
     def _matching(
@@ -279,7 +285,14 @@ class Archive:
             docs, _ = self.searcher.select(text, filters, exact=exact, strict=strict)
         return docs
 
+    def _topics(self, topic: str | Sequence[str] | None) -> tuple[str, ...]:
+        """`topic` with the slugs its names stand for; the names are read only when asked."""
+        topics = as_tuple(topic)
+        return self._topic_names().expand(topics) if topics else ()
+
     def _topic_names(self) -> TopicNames:
+        from .topics import TopicNames
+
         if self._names is None or self._names[0] != self.gen_dir:
             self._names = (self.gen_dir, TopicNames.load(self.gen_dir))
         return self._names[1]
@@ -297,7 +310,7 @@ class Archive:
             speakers=as_tuple(speaker),
             date_from=date_from,
             date_to=date_to,
-            topics=self._topic_names().expand(as_tuple(topic)),
+            topics=self._topics(topic),
             places=as_tuple(place),
         )
         searcher = self.searcher
@@ -317,6 +330,8 @@ class Archive:
     ) -> list[TopicCount]:
         """Topics of the turns matching `text` within the filters (those of `search`), with
         turn and record counts: derived topics first, then the archives' own tags."""
+        from .topics import TopicCount
+
         searcher, docs = self._select(text, speaker, date_from, date_to, topic, place)
         names = self._topic_names().names
         with store.reading(self.index_dir):
@@ -379,6 +394,8 @@ class Archive:
         record counts, dates and the labels resolved to each, so a wrong merge shows."""
         with store.reading(self.index_dir):
             docs = [d for d in (store.load_document(self.docs, i) for i in self.docs.ids()) if d]
+        from .speakers import summarize
+
         return summarize(docs, query, self.registry)
 
     def citation(self, doc_id: str) -> Citation:

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+import functools
 import re
 
 from .errors import DateError
 from .model import DateRange
 
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-MONTHS["sept"] = 9
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
-_PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>1[89]\d\d|20\d\d)\b", re.I),
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>1[89]\d\d|20\d\d)\b", re.I),
-    re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
-    re.compile(rf"\b{_MONTH},?\s+(?P<year>1[89]\d\d|20\d\d)\b", re.I),
-]
+@functools.cache
+def _months() -> dict[str, int]:
+    """Month names and abbreviations (and "sept") -> number."""
+    import calendar
+
+    months = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    months.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+    months["sept"] = 9
+    return months
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled on first use, not at import: a search (which imports `day_number` through
+    the index) never reads dates from prose."""
+    month = r"(?P<month>" + "|".join(sorted(_months(), key=len, reverse=True)) + r")\.?"
+    return (
+        re.compile(rf"\b{month}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>1[89]\d\d|20\d\d)\b", re.I),
+        re.compile(rf"\b(?P<day>\d{{1,2}})\s+{month},?\s+(?P<year>1[89]\d\d|20\d\d)\b", re.I),
+        re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+        re.compile(rf"\b{month},?\s+(?P<year>1[89]\d\d|20\d\d)\b", re.I),
+    )
 
 
 def _month_end(year: int, month: int) -> dt.date:
+    import calendar
+
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -39,13 +53,13 @@ def period(year: int, month: int | None = None, day: int | None = None) -> DateR
 def find_date(text: str) -> DateRange | None:
     """The first full or month date written in prose, or None."""
     best: tuple[int, DateRange] | None = None
-    for pattern in _PATTERNS:
+    for pattern in _patterns():
         m = pattern.search(text)
         if not m:
             continue
         g = m.groupdict()
         month = g["month"]
-        month_no = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
+        month_no = int(month) if month.isdigit() else _months()[month.lower().rstrip(".")]
         try:
             rng = period(int(g["year"]), month_no, int(g["day"]) if g.get("day") else None)
         except ValueError:
@@ -66,12 +80,9 @@ def parse_date_line(line: str) -> DateRange | None:
     return None
 
 
-_USER = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
-
-
 def parse_user_date(text: str) -> DateRange:
     """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as typed on the command line."""
-    m = _USER.fullmatch(text.strip())
+    m = re.fullmatch(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?", text.strip())
     if not m:
         raise DateError(f"Bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
     try:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from .errors import QuerySyntaxError
+
+if TYPE_CHECKING:
+    from .places import Gazetteer
 
 MAX_QUERY_CHARS = 10_000
 FIELDS = ("speaker", "date", "topic", "place", "doc")
@@ -305,9 +308,11 @@ def date_bounds(value: str) -> tuple[str | None, str | None]:
 
 def expand_places(node: Node | None) -> Node | None:
     """Replace runs of words (and whole phrases) that name a place with all its forms."""
-    from .places import gazetteer
+    from .places import gazetteer_for
 
-    places = gazetteer()
+    if node is None:
+        return None
+    places = gazetteer_for(_texts(node))
 
     def walk(n: Node) -> Node:
         if isinstance(n, Word):
@@ -321,17 +326,28 @@ def expand_places(node: Node | None) -> Node | None:
         if isinstance(n, Or):
             return Or(tuple(walk(c) for c in n.children))
         if isinstance(n, And):
-            return _join(And, _expand_run(list(n.children), walk)) or n
+            return _join(And, _expand_run(list(n.children), walk, places)) or n
         return n
 
-    return walk(node) if node is not None else None
+    return walk(node)
 
 
-def _expand_run(children: list[Node], walk: Callable[[Node], Node]) -> list[Node]:
+def _texts(node: Node) -> list[str]:
+    """The words and phrases `expand_places` looks up (a run of words is looked up only
+    when each of its words could be part of a place name)."""
+    if isinstance(node, Word | Phrase):
+        return [node.text]
+    if isinstance(node, Not):
+        return _texts(node.child)
+    if isinstance(node, And | Or):
+        return [t for c in node.children for t in _texts(c)]
+    return []
+
+
+def _expand_run(
+    children: list[Node], walk: Callable[[Node], Node], places: Gazetteer
+) -> list[Node]:
     """Adjacent plain words of an AND are matched against place names, longest first."""
-    from .places import gazetteer
-
-    places = gazetteer()
     out: list[Node] = []
     i = 0
     while i < len(children):

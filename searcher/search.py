@@ -11,17 +11,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import query as ql
-from .counts import NO_SPEAKER, UNKNOWN, Count, CountBy, tally
-from .dates import day_number, parse_user_date
 from .errors import QuerySyntaxError
 from .index import Documents
 from .model import Hit, SearchResults
 from .ranking import TextRanker, Unsupported, deleted_docs
-from .speakers import Registry, query_keys
-from .topics import key as topic_key
+
+if TYPE_CHECKING:  # counts, dates, speakers, topics: imported where a filter or count needs them
+    from .counts import Count, CountBy
+    from .speakers import Registry
 
 SNIPPET_CHARS = 240
 MAX_LIMIT = 10_000
@@ -88,6 +88,8 @@ class TurnSearcher:
 
     @property
     def registry(self) -> Registry | None:
+        from .speakers import Registry
+
         if self._registry is not None and not isinstance(self._registry, Registry):
             self._registry = self._registry()
         return self._registry
@@ -163,6 +165,12 @@ class TurnSearcher:
 
     def filter_set(self, f: Filters, notes: list[str]) -> set[int] | None:
         """Documents allowed by the filters (None: no restriction); explains empty results."""
+        if not f.any():
+            return None
+        from .dates import day_number, parse_user_date
+        from .speakers import query_keys
+        from .topics import key as topic_key
+
         sets: list[set[int]] = []
         if f.speakers:
             keys = [k for s in f.speakers for k in query_keys(s, self.registry)]
@@ -278,6 +286,7 @@ class TurnSearcher:
 
     def count(self, docs: set[int] | None, by: CountBy) -> list[Count]:
         """Matching turns (`docs`; None: all) counted by speaker, year, topic, place or record."""
+        from .counts import NO_SPEAKER, UNKNOWN, Count, tally
         from .places import gazetteer
 
         if by == "topic":
@@ -397,6 +406,10 @@ class TurnSearcher:
 
     def _field_query(self, node: ql.Field, notes: list[str]) -> Any:
         from whoosh import query as wq
+
+        from .dates import day_number, parse_user_date
+        from .speakers import query_keys
+        from .topics import key as topic_key
 
         if node.name == "speaker":
             keys = query_keys(node.value, self.registry)

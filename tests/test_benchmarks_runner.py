@@ -57,3 +57,38 @@ def test_help_and_version_import_no_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_cold_search_imports_only_what_it_uses(sample_index: str) -> None:
+    """A plain search from the terminal (issue 7's cold figure) imports neither the indexing
+    side nor what only filters, counts or names need, nor what Whoosh loads for features
+    searcher never uses; and it does not parse the gazetteer for a word no place has."""
+    from tests.conftest import fresh_python
+
+    unwanted = (
+        "searcher.build",
+        "searcher.readers",
+        "searcher.counts",
+        "searcher.speakers",
+        "searcher.topics",
+        "searcher.phrases",
+        "tomllib",
+        "nltk",
+        "urllib.request",
+        "html",
+        "whoosh.lang.porter",
+        "whoosh.lang.morph_en",
+        "whoosh.qparser",
+        "importlib.metadata",
+    )
+    probe = (
+        "import sys\nfrom searcher.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {unwanted!r} if m in sys.modules))\n"
+        "print('searcher.archive' in sys.modules, 'whoosh.searching' in sys.modules)"
+    )
+    out = fresh_python(probe, "search", "economic", "--index", sample_index).splitlines()
+    assert out[-2:] == ["[]", "True True"]
+    assert any(line.startswith("176345#") for line in out)  # it did search
+    help_out = fresh_python(probe, "--help").splitlines()
+    assert help_out[-2:] == ["[]", "False False"]  # --help: not even the searching side

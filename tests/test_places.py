@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searcher.places import Gazetteer, gazetteer
 
@@ -50,3 +52,44 @@ def test_mentioned_prefers_the_longest_form() -> None:
     text = "the South Korean authorities, the USSR and the DPRK’s Korean peninsula"
     assert gazetteer().mentioned(text) == ["South Korea", "Soviet Union", "North Korea", "Korea"]
     assert gazetteer().mentioned("nothing here") == []
+
+
+_FORMS = [f for p in gazetteer().places for f in p.forms]
+_WORDS = [*sorted({w for f in _FORMS for w in f.split()}), "treaty", "the", "grain", "-", "Koreans"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_WORDS).map(lambda w: w.lower() if len(w) % 2 else w),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from([" ", " AND ", " OR ", " NOT "]),
+    st.booleans(),
+)
+def test_expansion_without_parsing_the_gazetteer_is_the_same(
+    words: list[str], op: str, quoted: bool
+) -> None:
+    """`gazetteer_for` skips places.toml only for queries it cannot change: the expansion
+    equals the one made with the whole gazetteer (`_listed` None forces it)."""
+    from searcher import places
+    from searcher.query import expand_places, parse_lenient
+
+    text = op.join(words)
+    node = parse_lenient(f'"{text}"' if quoted else text).node
+    fast = expand_places(node)
+    listed, places._listed = places._listed, lambda: None  # type: ignore[assignment]
+    try:
+        assert fast == expand_places(node)
+    finally:
+        places._listed = listed
+
+
+def test_a_query_naming_no_place_needs_no_gazetteer() -> None:
+    from searcher.places import gazetteer_for
+
+    # "treaty" and "the" are words of forms ("Warsaw Treaty"), but no form starts with them
+    assert gazetteer_for(["grain", "treaty", "the"]).places == []
+    for form in _FORMS:
+        assert gazetteer_for(["grain", *form.split()[:1]]) is gazetteer(), form
