@@ -20,7 +20,8 @@ FORK = multiprocessing.get_context("fork")
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, Any]]:
     root = tmp_path_factory.mktemp("concurrency")
-    corpus = make_corpus(root / "corpus", 40)
+    # a rebuild of 40 files took ~0.25 s, about the second writer's 0.2 s wait; 120: ~0.6 s
+    corpus = make_corpus(root / "corpus", 120)
     index_dir = str(root / "ix")
     Archive.build([str(corpus)], index_dir).close()
     return corpus, index_dir, snapshot(index_dir)
