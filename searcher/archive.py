@@ -164,8 +164,7 @@ class Archive:
         `not_speaker` drops the turns of these speakers; `participant` keeps only records in
         which each of these people takes part, as a speaker or a listed participant.
         """
-        filters = replace(
-            self._filters(speaker, date_from, date_to, topic, place),
+        filters = self._filters(speaker, date_from, date_to, topic, place)._replace(
             not_speakers=as_tuple(not_speaker),
             participants=as_tuple(participant),
         )

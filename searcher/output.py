@@ -32,7 +32,6 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 import click
@@ -80,9 +79,9 @@ class Marked(NamedTuple):
         return cls("".join(out), tuple(marks))
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One table/csv column: the row key, its header, how it looks."""
+class Column(NamedTuple):
+    """One table/csv column: the row key, its header, how it looks. (A NamedTuple: every
+    command creates the class at import, ~1 ms less than a dataclass.)"""
 
     key: str
     header: str = ""

@@ -147,3 +147,23 @@ def test_stemming_does_not_import_scipy() -> None:
     out = fresh_python(code).split("\n")
     assert out[0] == "negoti False"
     assert out[1] == "scipy still imports"
+
+
+def test_term_tables_hash_as_hashlib_does_without_loading_it() -> None:
+    """Whoosh's term tables get CPython's own md5 instead of OpenSSL's (`hashlib` costs a
+    cold search ~3.5 ms): the same digests, and `import hashlib` works as ever afterwards."""
+    import importlib.util
+
+    if importlib.util.find_spec("_md5") is None:
+        pytest.skip("this Python has no md5 of its own: Whoosh imports hashlib")
+    code = (
+        "import sys; import searcher.analysis; from whoosh.filedb import filetables\n"
+        "print('hashlib' in sys.modules, '_hashlib' in sys.modules)\n"
+        "import hashlib\n"
+        "keys = [b'', b'treaty', 'Gorbatschow ü'.encode(), bytes(range(256))]\n"
+        "print(all(filetables.md5_hash(k) == int(hashlib.md5(k).hexdigest(), 16) & 0xFFFFFFFF"
+        " for k in keys), hashlib.sha256(b'').hexdigest()[:8])"
+    )
+    out = fresh_python(code).split("\n")
+    assert out[0] == "False False"
+    assert out[1] == "True e3b0c442"

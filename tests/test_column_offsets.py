@@ -43,3 +43,21 @@ def test_stored_fields_read_back_through_patched_offsets(
             if not sub.is_deleted(n)
         ]
     assert sorted(ids) == expected and len(expected) >= 16
+
+
+def test_offsets_summed_when_asked_equal_the_whole_table() -> None:
+    """The first reads of a segment sum the lengths before the value; later ones use the
+    whole table: both give Whoosh's offsets, in any order, to the last value."""
+    import random
+    from array import array
+    from itertools import accumulate
+
+    rng = random.Random(7)
+    lengths = array("B", (rng.randrange(256) for _ in range(5000)))
+    expected = list(accumulate(lengths, initial=0))[:-1]
+    offsets = store._SummedOffsets(lengths)
+    order = [0, 4999, *rng.sample(range(5000), 200), 1]
+    assert [offsets[n] for n in order] == [expected[n] for n in order]
+    assert offsets._table is not None  # past EAGER_AFTER reads
+    with pytest.raises(IndexError):
+        offsets[5000]

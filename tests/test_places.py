@@ -55,7 +55,10 @@ def test_mentioned_prefers_the_longest_form() -> None:
 
 
 _FORMS = [f for p in gazetteer().places for f in p.forms]
-_WORDS = [*sorted({w for f in _FORMS for w in f.split()}), "treaty", "the", "grain", "-", "Koreans"]
+_WORDS = [
+    *sorted({w for f in _FORMS for w in f.split()}),
+    *["treaty", "the", "grain", "-", "Koreans", "US", "us", "U.S", "Korea's", "DPRK’s", "Sövièt"],
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -72,18 +75,18 @@ def test_expansion_without_parsing_the_gazetteer_is_the_same(
     words: list[str], op: str, quoted: bool
 ) -> None:
     """`gazetteer_for` skips places.toml only for queries it cannot change: the expansion
-    equals the one made with the whole gazetteer (`_listed` None forces it)."""
+    equals the one made with the whole gazetteer."""
     from searcher import places
     from searcher.query import expand_places, parse_lenient
 
     text = op.join(words)
     node = parse_lenient(f'"{text}"' if quoted else text).node
     fast = expand_places(node)
-    listed, places._listed = places._listed, lambda: None  # type: ignore[assignment]
+    chosen, places.gazetteer_for = places.gazetteer_for, lambda _: gazetteer()  # type: ignore[assignment]
     try:
         assert fast == expand_places(node)
     finally:
-        places._listed = listed
+        places.gazetteer_for = chosen
 
 
 def test_a_query_naming_no_place_needs_no_gazetteer() -> None:
@@ -93,3 +96,36 @@ def test_a_query_naming_no_place_needs_no_gazetteer() -> None:
     assert gazetteer_for(["grain", "treaty", "the"]).places == []
     for form in _FORMS:
         assert gazetteer_for(["grain", *form.split()[:1]]) is gazetteer(), form
+    for text in ("US", "U.S", "Korea's", "DPRK’s", "Sövièt", "SOVIETS"):
+        assert gazetteer_for([text]) is gazetteer(), text
+
+
+def test_a_word_places_toml_never_holds_is_ruled_out_without_reading_its_words() -> None:
+    """A word in no line of places.toml ("grain") is ruled out without reading any form."""
+    from tests.conftest import fresh_python
+
+    code = (
+        "from searcher import places\n"
+        "print(places.gazetteer_for(['grain', 'security']).places, places._listed.cache_info().misses)\n"
+        "print(places.gazetteer_for(['treaty']).places, places._listed.cache_info().misses)"
+    )
+    assert fresh_python(code).split("\n")[:2] == ["[] 0", "[] 1"]
+
+
+def test_a_gazetteer_with_escapes_is_never_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an escape in places.toml ("Sovi\\u00e9t"), the file's text is not the forms'
+    text: no word is ruled out by it."""
+    from searcher import places
+
+    cached = (places._source, places._folded_source, places._listed, places.gazetteer)
+    toml = '[[place]]\nname = "Sovi\\u00e9t Union"\nforms = ["Sovi\\u00e9ts"]\n'
+    monkeypatch.setattr(places, "_source", lambda: toml)
+    try:
+        for f in cached:
+            f.cache_clear()
+        assert places.gazetteer_for(["Soviets"]).places == [
+            places.PlaceName("Soviét Union", ("Soviét Union", "Soviéts"))
+        ]
+    finally:
+        for f in cached:
+            f.cache_clear()

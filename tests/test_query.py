@@ -45,6 +45,19 @@ def test_words_phrases_and_operators() -> None:
     assert parse("") is None
 
 
+def test_nodes_equal_only_nodes_of_their_own_class() -> None:
+    """The nodes are NamedTuples (cheaper to create at import than dataclasses), yet a word
+    is no wildcard, an AND no OR, and no node equals the plain tuple of its fields."""
+    assert Word("a") != Wildcard("a")
+    assert (Word("a") == Wildcard("a")) is False
+    assert And((Word("a"), Word("b"))) != Or((Word("a"), Word("b")))
+    assert Not(Word("a")) != Word(Word("a"))  # type: ignore[arg-type]
+    assert Word("a") != ("a",) and Phrase("a b") != ("a b", 0)
+    assert len({Word("a"), Wildcard("a"), Word("a"), Field("doc", "1")}) == 3
+    assert parse("a b") == And((Word("a"), Word("b")))
+    assert hash(parse("a OR b")) == hash(Or((Word("a"), Word("b"))))
+
+
 def test_fields() -> None:
     assert parse("speaker:Gorbachev") == Field("speaker", "Gorbachev")
     assert parse('speaker:"Kim Yong-nam" Korea') == And(
