@@ -12,7 +12,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 
 def _import_whoosh_lightly() -> None:
@@ -141,6 +141,17 @@ def _remember(raw: str) -> tuple[str, int, int]:
         _RAW.clear()
     hit = _RAW[raw] = _word(raw, 0)
     return hit
+
+
+#: raw match -> folded word alone (`_RAW`'s first item), for `word_stems`
+_RAW_WORDS: dict[str, str] = {}
+
+
+def _raw_word(raw: str) -> str:
+    if len(_RAW_WORDS) >= _RAW_MAX:
+        _RAW_WORDS.clear()
+    word = _RAW_WORDS[raw] = (_RAW.get(raw) or _remember(raw))[0]
+    return word
 
 
 def _found(text: str) -> list[tuple[str, int, int]]:
@@ -389,10 +400,16 @@ def word_stems(text: str) -> tuple[list[str], list[str]]:
     `index_terms(text)`."""
     kept = _KEPT.get(text)
     if kept is None:
-        raw_cache, cache, stems = _RAW, STEMS.cache, STEMS
-        found = [(raw_cache.get(raw) or _remember(raw))[0] for raw in _TOKEN.findall(text)]
-        ws = [w for w in found if w]
-        kept = (ws, [cache.get(w) or stems(w) for w in ws])
+        # dictionary look-ups mapped in C; the rare misses filled in after
+        raws = _TOKEN.findall(text)
+        found = list(map(_RAW_WORDS.get, raws))
+        if None in found:
+            found = [_raw_word(raw) if w is None else w for raw, w in zip(raws, found, strict=True)]
+        ws: list[str] = list(filter(None, found))
+        got: list[str | None] = list(map(STEMS.cache.get, ws))
+        if None in got:
+            got = [STEMS(w) if st is None else st for w, st in zip(ws, got, strict=True)]
+        kept = (ws, cast("list[str]", got))
         if len(_KEPT) >= _KEPT_MAX:
             _KEPT.clear()
         _KEPT[text] = kept

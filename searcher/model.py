@@ -121,8 +121,52 @@ class Transcript:
         return replace(self, turns=tuple(turns))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values; `transcript_from_dict` reads them back."""
-        return to_jsonable(self)
+        """Plain JSON values; `transcript_from_dict` reads them back. Written out field by
+        field: the store encodes every record a build reads, and `to_jsonable`'s generic
+        `asdict` walk was most of that (the same dict, keys in field order)."""
+        date = self.date
+        return {
+            "id": self.id,
+            "title": self.title,
+            "turns": [_turn_dict(t) for t in self.turns],
+            "date_text": self.date_text,
+            "date": {
+                "start": date.start.isoformat() if date.start is not None else None,
+                "end": date.end.isoformat() if date.end is not None else None,
+                "precision": date.precision,
+            },
+            "places": list(self.places),
+            "topics": list(self.topics),
+            "summary": self.summary,
+            "source": self.source,
+            "type": self.type,
+            "language": self.language,
+            "record_id": self.record_id,
+            "url": self.url,
+            "path": self.path,
+            "participants": [
+                {"name": p.name, "role": p.role, "side": p.side} for p in self.participants
+            ],
+            "format": self.format,
+            "author": self.author,
+            "notes": list(self.notes),
+        }
+
+
+def _turn_dict(turn: Turn) -> dict[str, Any]:
+    sp = turn.speaker
+    return {
+        "doc_id": turn.doc_id,
+        "n": turn.n,
+        "text": turn.text,
+        "kind": turn.kind,
+        "speaker": (
+            None if sp is None else {"id": sp.id, "name": sp.name, "aliases": list(sp.aliases)}
+        ),
+        "label": turn.label,
+        "topics": list(turn.topics),
+        "inherited_topics": list(turn.inherited_topics),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,9 @@ class SegmentBuilder:
             and field.format is not None
             and field.format.supports("positions")
         }
+        #: fields whose terms `_plain_items` finds without Whoosh's analyzer: ID fields, and
+        #: comma-separated keywords (name -> lowercased?)
+        self._ids, self._keywords = _plain_fields(schema)
         self._cache: dict[tuple[str, Any], tuple[list[tuple[bytes, float, bytes]], int]] = {}
         #: field -> position -> the encoded value of a word found once, at that position
         self._single: dict[str, dict[int, bytes]] = {}
@@ -61,8 +64,10 @@ class SegmentBuilder:
     def _start(self) -> None:
         self.segment = self.codec.new_segment(self.storage, "MAIN")
         self._perdoc = self.codec.per_document_writer(self.storage, self.segment)
-        #: field -> term bytes -> [docnum, weight, value, docnum, weight, value, …]
-        self._postings: dict[str, dict[bytes, list[Any]]] = {}
+        #: field -> term bytes (str for a text field) -> [docnum, weight, value, docnum, …]
+        self._postings: dict[str, dict[Any, list[Any]]] = {}
+        #: fields whose terms are keyed by str
+        self._text: set[str] = set()
         #: field -> docnum -> length, for scorable fields
         self._lengths: dict[str, dict[int, int]] = {}
         self._docnum = 0
@@ -84,19 +89,19 @@ class SegmentBuilder:
             length = 0
             if field.indexed:
                 if name in self._fast:
-                    items, length = self._text_items(name, field, value)
+                    length = self._add_text(name, field, value, docnum)
                     self.chars += len(value)
                 else:
                     items, length = self._items(name, field, value)
-                terms = self._postings.get(name)
-                if terms is None:
-                    terms = self._postings[name] = {}
-                for btext, weight, vbytes in items:
-                    posts = terms.get(btext)
-                    if posts is None:
-                        terms[btext] = [docnum, weight, vbytes]
-                    else:
-                        posts += (docnum, weight, vbytes)
+                    terms = self._postings.get(name)
+                    if terms is None:
+                        terms = self._postings[name] = {}
+                    for btext, weight, vbytes in items:
+                        posts = terms.get(btext)
+                        if posts is None:
+                            terms[btext] = [docnum, weight, vbytes]
+                        else:
+                            posts += (docnum, weight, vbytes)
                 if length:
                     lengths = self._lengths.get(name)
                     if lengths is None:
@@ -117,9 +122,15 @@ class SegmentBuilder:
         if hit is None:
             items = []
             length = 0
-            for btext, freq, weight, vbytes in field.index(value):
-                items.append((btext, weight, vbytes))
-                length += freq
+            if name in self._ids and isinstance(value, str):  # nearly all: unique turn ids
+                items.append((value.encode("utf-8"), field.format.field_boost, b""))
+                length = 1
+            elif name in self._keywords and isinstance(value, str):
+                items, length = _keyword_items(value, self._keywords[name], field.format)
+            else:
+                for btext, freq, weight, vbytes in field.index(value):
+                    items.append((btext, weight, vbytes))
+                    length += freq
             hit = (items, length if field.scorable else 0)
             # a turn's own id, or a long value, would only crowd the others out
             if not field.unique and not (isinstance(value, str) and len(value) > _CACHE_VALUE_MAX):
@@ -128,15 +139,17 @@ class SegmentBuilder:
                 self._cache[key] = hit
         return hit
 
-    def _text_items(self, name: str, field: Any, text: str) -> tuple[list[Any], int]:
-        """Postings of one text value: what `Positions.word_values` yields, without Tokens."""
+    def _add_text(self, name: str, field: Any, text: str, docnum: int) -> int:
+        """Add the postings of one text value (what `Positions.word_values` yields, without
+        Tokens) straight to the field's words, keyed by the word itself: it is encoded once
+        per segment, in `finish` (str and UTF-8 orders agree). Returns the field length."""
         from .analysis import index_terms
 
         positions: dict[str, list[int]] = {}
-        n = 0
-        for term, pos in index_terms(text):
-            n += 1
-            found = positions.get(term)
+        get = positions.get
+        terms = index_terms(text)
+        for term, pos in terms:
+            found = get(term)
             if found is None:
                 positions[term] = [pos]
             else:
@@ -144,17 +157,25 @@ class SegmentBuilder:
         encode: Callable[[list[int]], bytes] = field.format.encode
         boost = field.format.field_boost
         single = self._single.setdefault(name, {})
-        items: list[tuple[bytes, float, bytes]] = []
-        append = items.append
+        postings = self._postings.get(name)
+        if postings is None:
+            postings = self._postings[name] = {}
+            self._text.add(name)
+        posting = postings.get
         for term, poses in positions.items():
             if len(poses) == 1:  # most words of a turn: their value is remembered
                 value = single.get(poses[0])
                 if value is None:
                     value = single[poses[0]] = encode(poses)
-                append((term.encode("utf-8"), boost, value))
+                weight = boost
             else:
-                append((term.encode("utf-8"), float(len(poses)) * boost, encode(poses)))
-        return items, n if field.scorable else 0
+                value, weight = encode(poses), float(len(poses)) * boost
+            posts = posting(term)
+            if posts is None:
+                postings[term] = [docnum, weight, value]
+            else:
+                posts += (docnum, weight, value)
+        return len(terms) if field.scorable else 0
 
     def abandon(self) -> None:
         """Close an unfinished segment's files when its generation is discarded (an
@@ -175,6 +196,8 @@ class SegmentBuilder:
         schema = self.schema
         for name in sorted(self._postings):
             terms = self._postings[name]
+            if name in self._text:
+                terms = {term.encode("utf-8"): posts for term, posts in terms.items()}
             lengths = self._lengths.get(name, {})
             # lengths are stored as one byte each, and their order kept: the bytes are
             # compared where Whoosh compares the lengths the reader gives back
@@ -187,10 +210,48 @@ class SegmentBuilder:
         if segment.should_assemble():
             segment.create_compound_file(self.storage)
         self.segment = None
-        self._postings, self._lengths = {}, {}
+        self._postings, self._lengths, self._text = {}, {}, set()
         self._cache.clear()
         self.chars = 0
         return segment
+
+
+def _plain_fields(schema: Any) -> tuple[set[str], dict[str, bool]]:
+    """The schema's ID fields (one term: the value) and comma-separated keyword fields
+    (name -> lowercased), recognised by what Whoosh would do with their values: its own
+    `index`, with exactly `IDTokenizer` or `KeywordAnalyzer(commas=True)`."""
+    from whoosh.analysis import IDTokenizer, KeywordAnalyzer
+    from whoosh.fields import FieldType
+    from whoosh.formats import Existence, Frequency
+
+    ids: set[str] = set()
+    keywords: dict[str, bool] = {}
+    for name, field in schema.items():
+        if type(field).index is not FieldType.index or not field.format:
+            continue
+        analyzer = getattr(field, "analyzer", None)
+        if type(field.format) is Existence and analyzer == IDTokenizer():
+            ids.add(name)
+        elif type(field.format) is Frequency:
+            for lower in (False, True):
+                if analyzer == KeywordAnalyzer(lowercase=lower, commas=True):
+                    keywords[name] = lower
+    return ids, keywords
+
+
+def _keyword_items(value: str, lower: bool, format: Any) -> tuple[list[Any], int]:
+    """What `Frequency.word_values` gives for a comma-separated keyword value, counted in C:
+    a record's participants repeat each key once per turn (`build._add`), hundreds of
+    tokens that Whoosh's analyzer chain took one by one. (term, weight, value), length."""
+    from collections import Counter
+
+    from whoosh.system import pack_uint
+
+    pieces = [p.strip() for p in value.split(",") if p]
+    counts = Counter([p.lower() for p in pieces] if lower else pieces)
+    boost = format.field_boost
+    items = [(w.encode("utf-8"), n * boost, pack_uint(n)) for w, n in counts.items()]
+    return items, len(pieces)
 
 
 def _write_terms(writer: Any, terms: dict[bytes, list[Any]], lengths: dict[int, int]) -> None:

@@ -104,20 +104,35 @@ HOME_COUNTRY = {"hsg": "US", "frus": "US"}
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used for every comparison of names."""
+    if text.isascii():  # nothing to decompose or translate: most labels and names
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().translate(_LETTERS)
 
 
+_NUMBERED = re.compile(r"^\s*\d+[.)]?\s*")
+_STAGE = re.compile(r"\([^)]*\)")
+_POSSESSIVE = re.compile(r"['’`ʼ‘]s\b")
+_APOSTROPHES = re.compile(r"['’`ʼ‘]")
+_NAME_TOKEN = re.compile(r"[^\W_]+")
+
+
 def _clean(text: str) -> str:
     s = fold(text)
-    s = re.sub(r"^\s*\d+[.)]?\s*", "", s)  # a paragraph number glued on: "3Kohl"
-    s = re.sub(r"\([^)]*\)", " ", s)  # stage directions: "GORBACHEV (reads a memorandum)"
-    s = re.sub(r"['’`ʼ‘]s\b", "", s)  # possessive
-    return re.sub(r"['’`ʼ‘]", "", s)  # Wade-Giles apostrophes: "P'eng" = "Peng"
+    s = _NUMBERED.sub("", s)  # a paragraph number glued on: "3Kohl"
+    s = _STAGE.sub(" ", s)  # stage directions: "GORBACHEV (reads a memorandum)"
+    s = _POSSESSIVE.sub("", s)  # possessive
+    return _APOSTROPHES.sub("", s)  # Wade-Giles apostrophes: "P'eng" = "Peng"
 
 
 def raw_tokens(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", _clean(text))
+    return list(_raw_tokens(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _raw_tokens(text: str) -> tuple[str, ...]:
+    """Remembered: resolving a build's records folds the same labels and names over and over."""
+    return tuple(_NAME_TOKEN.findall(_clean(text)))
 
 
 def name_tokens(text: str) -> list[str]:

@@ -7,6 +7,7 @@ taxonomy ships as searcher/data/topics.toml; a corpus folder may extend or repla
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -25,6 +26,8 @@ SHORT_REPLY_WORDS = 30
 #: the taxonomy a generation was built with, kept beside it (slug -> name and keys)
 TAXONOMY_FILE = "topics.json"
 CORPUS_FILE = "topics.toml"
+#: words whose pattern entries a `Matcher` remembers (a bound: cleared when reached)
+_BEGINS_MAX = 200_000
 
 
 def key(name: str) -> str:
@@ -250,6 +253,8 @@ class Matcher:
         #: first token -> [(pattern, topic index, kind)]; kind: "s", "w" or a group number
         self._exact: dict[str, list[tuple[Pattern, int, str]]] = {}
         self._prefix: dict[str, list[tuple[Pattern, int, str]]] = {}
+        #: word -> the (pattern, topic index, kind) entries it may start
+        self._begins: dict[str, tuple[tuple[Pattern, int, str], ...]] = {}
         for i, topic in enumerate(taxonomy.topics):
             entries = [(p, "s") for p in topic.strong] + [(p, "w") for p in topic.weak]
             entries += [(p, str(g)) for g, group in enumerate(topic.together) for p in group]
@@ -265,14 +270,22 @@ class Matcher:
         return self._hits(*word_stems(text))  # tokenized once: the index takes them over
 
     def _hits(self, ws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
-        exact, prefix = self._exact, self._prefix
-        for pos, st in enumerate(stems):
-            found = exact.get(st)
-            more = prefix.get(ws[pos][:3])
-            if found is None and more is None:  # most words start no pattern
-                continue
-            for p, i, kind in (found or []) + (more or []):
-                if pos + len(p) <= len(ws) and all(
+        # the patterns a word may start, remembered per word (its stem follows from it) and
+        # looked up in C: most words start none, and only the others are visited
+        begins = self._begins
+        entries = list(map(begins.get, ws))
+        if None in entries:
+            if len(begins) >= _BEGINS_MAX:
+                begins.clear()
+            exact, prefix = self._exact, self._prefix
+            for pos in [pos for pos, e in enumerate(entries) if e is None]:
+                w = ws[pos]
+                e = begins[w] = tuple(exact.get(stems[pos], ())) + tuple(prefix.get(w[:3], ()))
+                entries[pos] = e
+        n = len(ws)
+        for pos in itertools.compress(range(n), entries):
+            for p, i, kind in entries[pos]:  # type: ignore[union-attr]
+                if pos + len(p) <= n and all(
                     (stems[pos + j] == v) if op == "=" else ws[pos + j].startswith(v)
                     for j, (op, v) in enumerate(p)
                 ):
@@ -319,5 +332,7 @@ def derive(doc: Transcript, matcher: Matcher) -> Transcript:
             and len(word_stems(turn.text)[0]) <= SHORT_REPLY_WORDS
         ):
             inherited = turns[-1].topics or turns[-1].inherited_topics
-        turns.append(replace(turn, topics=own, inherited_topics=inherited))
+        if own != turn.topics or inherited != turn.inherited_topics:  # most turns: none
+            turn = replace(turn, topics=own, inherited_topics=inherited)
+        turns.append(turn)
     return doc.with_turns(turns)
