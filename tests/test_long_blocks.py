@@ -8,33 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from searcher import index as store
 from searcher import postings
 from searcher.ranking import TextRanker
 from searcher.search import _preload_lengths
-from searcher.segments import SegmentBuilder
 
-from .test_segments import invented_fields, segment_files, whoosh_dump
+from .test_segments import (
+    invented_fields,
+    segment_files,
+    whoosh_dump,
+    written_by_builder,
+    written_by_whoosh,
+)
 
 
 @pytest.mark.parametrize("long_block", [130, 1024])
 def test_long_blocks_written_and_read_as_whoosh_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, long_block: int
 ) -> None:
-    from whoosh.filedb.filestore import FileStorage
-
     monkeypatch.setattr(postings, "LONG_BLOCK", long_block)
     turns = invented_fields()  # "grain" in 399 turns: 128, 128, then 130 and 13 (or 128, 15)
-    a = FileStorage(str(tmp_path / "a")).create().create_index(store.schema())
-    with a.writer(codec=store.codec()) as w:
-        for fields in turns:
-            w.add_document(**fields)
-    b = FileStorage(str(tmp_path / "b")).create().create_index(store.schema())
-    builder = SegmentBuilder(b.storage, b.schema, store.codec())
-    for fields in turns:
-        builder.add(fields)
-    w = b.writer(codec=store.codec())
-    w.commit(mergetype=lambda writer, old: [*old, builder.finish()])
+    a = written_by_whoosh(tmp_path / "a", turns)
+    b = written_by_builder(tmp_path / "b", turns)
     assert segment_files(b, ".pst") == segment_files(a, ".pst")
     assert segment_files(b, ".trm") == segment_files(a, ".trm")
     assert whoosh_dump(b) == whoosh_dump(a)  # Whoosh's matchers read the long blocks

@@ -124,24 +124,38 @@ def whoosh_dump(ix: Any) -> dict[str, Any]:
 
 
 def test_segment_equals_whoosh_writer(tmp_path: Path) -> None:
+    turns = invented_fields()
+    a = written_by_whoosh(tmp_path / "a", turns)
+    b = written_by_builder(tmp_path / "b", turns)
+    assert whoosh_dump(b) == whoosh_dump(a)
+    assert segment_files(b, ".pst") == segment_files(a, ".pst")  # block statistics too
+    assert segment_files(b, ".trm") == segment_files(a, ".trm")
+
+
+def written_by_whoosh(folder: Path, turns: list[dict[str, Any]]) -> Any:
+    """An index of `turns` written by Whoosh's own writer (with the project's codec)."""
     from whoosh.filedb.filestore import FileStorage
 
-    turns = invented_fields()
-    a = FileStorage(str(tmp_path / "a")).create().create_index(store.schema())
-    with a.writer(codec=store.codec()) as w:
+    ix = FileStorage(str(folder)).create().create_index(store.schema())
+    with ix.writer(codec=store.codec()) as w:
         for fields in turns:
             w.add_document(**fields)
-    b = FileStorage(str(tmp_path / "b")).create().create_index(store.schema())
-    builder = SegmentBuilder(b.storage, b.schema, store.codec())
+    return ix
+
+
+def written_by_builder(folder: Path, turns: list[dict[str, Any]]) -> Any:
+    """An index of `turns` in one segment written by `SegmentBuilder`, as a build's worker
+    writes it."""
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(str(folder)).create().create_index(store.schema())
+    builder = SegmentBuilder(ix.storage, ix.schema, store.codec())
     for fields in turns:
         builder.add(fields)
     segment = builder.finish()
     assert builder.finish() is None  # nothing added since
-    w = b.writer(codec=store.codec())
-    w.commit(mergetype=lambda writer, old: [*old, segment])
-    assert whoosh_dump(b) == whoosh_dump(a)
-    assert segment_files(b, ".pst") == segment_files(a, ".pst")  # block statistics too
-    assert segment_files(b, ".trm") == segment_files(a, ".trm")
+    ix.writer(codec=store.codec()).commit(mergetype=lambda writer, old: [*old, segment])
+    return ix
 
 
 def segment_files(ix: Any, ext: str) -> bytes:
