@@ -29,6 +29,8 @@ MAX_LIMIT = 10_000
 DATE_CHECK_MAX = 20_000
 #: records spanning more days than this are kept apart from the sorted runs of `DayIndex`
 WIDE_DAYS = 400
+#: filter sets whose turns `DayIndex.among` keeps sorted by day
+SORTED_SETS = 16
 
 
 class Filters(NamedTuple):
@@ -121,10 +123,14 @@ class TurnSearcher:
             return self.searcher.docs_for_query(Term(field, value))
 
     def _union(self, field: str, values: Iterable[str]) -> set[int]:
-        out: set[int] = set()
-        for v in values:
-            out = out | self._term_docs(field, v)
-        return out
+        """Cached as one set, so a filter asked again is the same object (`DayIndex.among`
+        keeps work per set object)."""
+        keys = sorted(set(values))
+        if len(keys) == 1:
+            return self._term_docs(field, keys[0])
+        return self._cached(
+            (field, *keys), lambda: set().union(*(self._term_docs(field, v) for v in keys))
+        )
 
     def _records(self, keys: Iterable[str]) -> set[int]:
         """Every turn of the records taking part keys (`with:…`) name: build._add indexes
@@ -660,6 +666,8 @@ class DayIndex:
 
     def __init__(self, starts: list[int], ends: list[int], deleted: set[int]) -> None:
         self.starts, self.ends, self.deleted = starts, ends, deleted
+        #: id(docs) -> `_sort(docs)`, the sets `among` saw last (oldest first)
+        self._sorted: dict[int, tuple[set[int], list[int], list[int], list[int]]] = {}
         runs: list[tuple[int, int, int, int]] = []  # (first day, last day, docnum, stop)
         first = 0
         n = len(starts)
@@ -704,9 +712,34 @@ class DayIndex:
         return out - self.deleted if self.deleted else out
 
     def among(self, docs: set[int], first: int, last: int) -> set[int]:
-        """The turns of `docs` whose record's dates overlap `first`..`last`."""
+        """The turns of `docs` whose record's dates overlap `first`..`last`. `docs` is
+        never changed by its owner (the searcher's cached filter sets): sorted by first day
+        once, a set asked about again reads only the turns starting inside the range (and up
+        to `WIDE_DAYS` before) and those of long records."""
+        from bisect import bisect_left, bisect_right
+
+        entry = self._sorted.pop(id(docs), None)
+        if entry is None or entry[0] is not docs:
+            entry = self._sort(docs)
+        self._sorted[id(docs)] = entry  # holding `docs` keeps its id from being reused
+        if len(self._sorted) > SORTED_SETS:
+            del self._sorted[next(iter(self._sorted))]
+        _, by_start, order, wide = entry
         starts, ends = self.starts, self.ends
-        return {d for d in docs if 1 <= starts[d] <= last and ends[d] >= first}
+        lo, hi = bisect_left(by_start, first - WIDE_DAYS), bisect_right(by_start, last)
+        out = {d for d in order[lo:hi] if ends[d] >= first}
+        out.update(d for d in wide if starts[d] <= last and ends[d] >= first)
+        return out
+
+    def _sort(self, docs: set[int]) -> tuple[set[int], list[int], list[int], list[int]]:
+        """(docs, first days in order, their turns, the dated turns of long records)."""
+        starts, ends = self.starts, self.ends
+        dated = [d for d in docs if starts[d] >= 1]
+        order = sorted(
+            (d for d in dated if 0 <= ends[d] - starts[d] <= WIDE_DAYS), key=starts.__getitem__
+        )
+        wide = [d for d in dated if not 0 <= ends[d] - starts[d] <= WIDE_DAYS]
+        return docs, [starts[d] for d in order], order, wide
 
 
 class Compiled(NamedTuple):
