@@ -8,17 +8,20 @@ frequencies (one byte each while they fit), kept per searcher (LRU, by size). A 
 depends only on the posting's (frequency, length byte) class: the floats Whoosh's scorer
 computes, per class, summed in the order its matcher tree sums them, so hits, scores and
 order are identical. An unfiltered word finds its classes once; a query then looks only at
-the postings of its best classes, found by `bytes.find`. A phrase's candidates are the AND
-of its words; positions are decoded rarest word first, only for the candidates still
-standing, as integers (turn, start) whose set intersection is the phrase check. Every
-candidate is checked, so totals are exact; the turns of the last phrases checked without a
-filter, and the best hits of the last unfiltered queries, are remembered. Other shapes
-(other fields, OR, NOT, wildcards, slop) return None and Whoosh runs them.
+the postings of its best classes, found by `bytes.find`; phrases and ANDs rank the same way,
+by classes of (length byte, each word's frequency byte). A phrase's candidates are the AND
+of its words; in a turn holding each word once (most turns, for two rarer words) the check
+compares rows of one-byte positions as integers; elsewhere positions are decoded rarest word
+first, only for the candidates still standing, as integers (turn, start) whose set
+intersection is the phrase check. Every candidate is checked, so totals are exact; the
+turns of the last phrases checked without a filter, and the best hits of the last
+unfiltered queries, are remembered. Other shapes (other fields, OR, NOT, wildcards, slop)
+return None and Whoosh runs them.
 
-The first query on a very common word still reads all its postings (~640k for "the" on L,
-~0.2 s in blocks of 128, ~25% less in `postings.LONG_BLOCK` blocks), and the first on a
-phrase decodes the positions of every candidate turn (~50k on L): all its words' values end
-to end in one `accumulate` (`_position_keys`), ~0.3 s for two words, ~0.8 s with "the".
+The first query on a very common word still reads all its postings (~640k for "the" on L;
+only the start of each block, its document numbers and frequencies, is inflated), and the
+first on a phrase checks every candidate turn (~50k on L): ~0.15-0.25 s for two words,
+~0.5-0.7 s with "the", whose positions are decoded in every candidate (`_position_keys`).
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from itertools import accumulate, chain, compress, islice
-from operator import itemgetter
+from itertools import accumulate, chain, compress
+from operator import add, itemgetter
 from typing import Any
 
 #: decoded postings kept per searcher, counted in postings (~10 bytes each)
@@ -73,7 +76,7 @@ class _Postings:
         #: where each block starts among the postings, and a function reading its values again
         self.starts = starts
         self.blocks = blocks
-        #: (length byte of its turn, frequency byte) of each posting, once needed
+        #: (length byte of its turn, frequency byte xor 0x80) of each posting, once needed
         self.pairs: bytes | None = None
         #: (score, length byte, frequency byte) of each class present, best first
         self.classes: list[tuple[float, int, int]] | None = None
@@ -172,11 +175,11 @@ class TextRanker:
         if not k or not docs:
             return len(docs), []
         ordered = sorted(docs)
+        if len(postings) < 8 and all(type(postings[w].freqs) is bytearray for w in postings):
+            return len(docs), self._best_by_class(parts, postings, located, ordered, k)
         scores = {w: self._scores(w, postings[w], ordered, located.get(w)) for w in postings}
         per_part = [_tree_sum([scores[w] for w in p]) for p in parts]
-        total = (
-            per_part[0] if len(per_part) == 1 else [a + b for a, b in zip(*per_part, strict=True)]
-        )
+        total = per_part[0] if len(per_part) == 1 else list(map(add, *per_part))
         return len(docs), _best(list(zip(total, ordered, strict=True)), k)
 
     def matching(self, parts: list[tuple[str, ...]], allowed: set[int] | None) -> set[int]:
@@ -249,6 +252,62 @@ class TextRanker:
                 memo[c] = scorer._score(float(c >> 8), byte_to_length(c & 255))
         return memo
 
+    def _best_by_class(
+        self,
+        parts: list[tuple[str, ...]],
+        postings: dict[str, _Postings],
+        located: dict[str, tuple[list[int], list[int]]],
+        docs: list[int],
+        k: int,
+    ) -> list[tuple[int, float]]:
+        """The best `k` of `docs` (sorted, all matching) when every word's frequencies are
+        bytes: a turn's score depends only on its class, its length byte and each word's
+        frequency byte (xor 0x80, as in `_pairs`), packed into one integer per turn in C
+        (a row of bytes read as an array). Scores are summed per class, as `_run` sums
+        columns (`_tree_sum`, then the parts); the turns of the best classes, down to the
+        k-th best score, are found by `bytes.find`: no Python step per turn."""
+        assert self.lengths is not None
+        words = list(postings)
+        width = 2 if len(words) == 1 else 4 if len(words) < 4 else 8
+        row = bytearray(width * len(docs))
+        row[0::width] = bytes(map(self.lengths.__getitem__, docs))
+        chosen = set(docs)
+        for i, w in enumerate(words, 1):
+            p, near = postings[w], located.get(w)
+            assert isinstance(p.freqs, bytearray)
+            if near is not None and len(near[0]) != len(docs):  # `_places`, one set for all
+                at = list(compress(near[1], map(chosen.__contains__, near[0])))
+            else:
+                at = _places(p, docs, near)
+            row[i::width] = bytes(map(p.freqs.__getitem__, at)).translate(_FLIP)
+        found = set(array({2: "H", 4: "I", 8: "Q"}[width], row))
+        classes = [c.to_bytes(width, sys.byteorder) for c in found]
+        columns = {}  # each word's score in each class, summed below as `_run` sums
+        for i, w in enumerate(words, 1):
+            keys = [(c[i] ^ 0x80) << 8 | c[0] for c in classes]
+            columns[w] = list(map(self._class_scores(w, keys).__getitem__, keys))
+        per_part = [_tree_sum([columns[w] for w in p]) for p in parts]
+        totals = per_part[0] if len(per_part) == 1 else list(map(add, *per_part))
+        ranked = sorted(zip(totals, classes, strict=True), reverse=True)
+        need, floor, level = k, math.inf, 0
+        top = []
+        for score, pattern in ranked:
+            if need <= 0 and score < floor:
+                break
+            if score < floor:  # of the turns scoring this, only the first `level` can rank
+                level = need
+            floor, room = score, level
+            j = row.find(pattern)
+            while j >= 0:
+                if j % width:  # straddles two turns
+                    j = row.find(pattern, j + 1)
+                    continue
+                need -= 1
+                room -= 1
+                top.append((score, docs[j // width]))
+                j = row.find(pattern, j + width) if room > 0 else -1
+        return _best(top, k)
+
     def _scores(
         self, word: str, p: _Postings, docs: list[int], near: tuple[list[int], list[int]] | None
     ) -> list[float]:
@@ -257,13 +316,7 @@ class TextRanker:
         (length, frequency) pairs is built for a few of its postings. `near`: turns
         holding all of `docs` and their places among the postings, found already."""
         assert self.lengths is not None
-        if near is None:
-            at = _where(p.ids, docs)
-        elif len(near[0]) == len(docs):
-            at = near[1]
-        else:
-            at = list(compress(near[1], map(set(docs).__contains__, near[0])))
-        freqs = list(map(p.freqs.__getitem__, at))
+        freqs = list(map(p.freqs.__getitem__, _places(p, docs, near)))
         rows = self._tables.setdefault(word, {})
         for f in set(freqs).difference(rows):
             self._row(word, f)
@@ -320,34 +373,42 @@ class TextRanker:
             present = set(array("H", pairs))
             if sys.byteorder != "little":
                 present = {(c & 255) << 8 | c >> 8 for c in present}
+            present = {c ^ 0x8000 for c in present}  # the frequency bytes as they are
             scores = self._class_scores(word, present)
             p.classes = sorted(((scores[c], c & 255, c >> 8) for c in present), reverse=True)
-        need, floor = k + gone, math.inf
+        need, floor, level = k + gone, math.inf, 0
         top = []
         for score, length, f in p.classes:
             if need <= 0 and score < floor:
                 break
-            floor = score
-            pattern = bytes((length, f))
+            if score < floor:  # of the turns scoring this, only the first `level` can rank
+                level = need
+            floor, room = score, level
+            pattern = bytes((length, f ^ 0x80))
             j = pairs.find(pattern)
             while j >= 0:
                 if j % 2:  # the frequency of one posting and the length of the next
                     j = pairs.find(pattern, j + 1)
                     continue
                 need -= 1
+                room -= 1
                 d = ids[j // 2]
                 if d not in deleted:
                     top.append((score, d))
-                j = pairs.find(pattern, j + 2)
+                j = pairs.find(pattern, j + 2) if room > 0 else -1
         return total, _best(top, k)
 
     def _pairs(self, p: _Postings) -> bytes:
-        """(length byte, frequency byte) of each posting (its frequencies are bytes)."""
+        """(length byte, frequency byte xor 0x80) of each posting (its frequencies are
+        bytes). A class's two bytes are found across two postings (a frequency, then the
+        next length) only where both are 0x80 or more: a length of ~1,700 words or more, a
+        frequency below 128 (without the xor: ~100 times as often as at one posting, for
+        "the" on L)."""
         if p.pairs is None:
             assert self.lengths is not None and isinstance(p.freqs, bytearray)
             out = bytearray(2 * len(p.ids))
             out[0::2] = bytes(map(self.lengths.__getitem__, p.ids))
-            out[1::2] = p.freqs
+            out[1::2] = p.freqs.translate(_FLIP)
             p.pairs = bytes(out)
         return p.pairs
 
@@ -501,6 +562,80 @@ class TextRanker:
         """The turns of `docs` where `words` occur one right after the other (where each
         word's turns were found among its postings goes into `located`).
 
+        Most turns of a two-word phrase hold each word once: there a word's posting value
+        is its position, one byte, and the phrase check is a comparison of whole rows of
+        such bytes, one per word (`_single_starts`). The other turns go through
+        `_phrase_keys`."""
+        from .postings import CompactPositions
+
+        ordered = sorted(docs)
+        places = {w: _where(postings[w].ids, ordered) for w in dict.fromkeys(words)}
+        compact = isinstance(self.searcher.schema[self.field].format, CompactPositions)
+        simple = compact and len(words) < 0xFE  # `_plus` needs len(words) < 0xFE
+        if not simple or any(type(postings[w].freqs) is not bytearray for w in words):
+            found = self._phrase_keys(words, docs, postings, fresh, ordered, places)
+        else:
+            for w in dict.fromkeys(words):  # each block read once, however often asked
+                fresh[w] = list(map(_Once, fresh.get(w) or postings[w].blocks))
+            found = self._single_starts(words, docs, ordered, postings, fresh, places)
+        for w, at in places.items():
+            located[w] = (ordered, at)
+        return found
+
+    def _single_starts(
+        self,
+        words: tuple[str, ...],
+        docs: set[int],
+        ordered: list[int],
+        postings: dict[str, _Postings],
+        fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
+        places: dict[str, list[int]],
+    ) -> set[int]:
+        """`_phrase_docs` for compact positions and byte frequencies. A turn where every
+        word occurs once, below position `WIDE` (one byte, see postings.py), matches when
+        the first word's byte plus i is the i-th word's: rows of bytes, one per word and
+        turn, translated, xor-ed and or-ed as integers (no Python step per turn). The
+        others, and all when few turns are such, are checked by `_phrase_keys`. `docs`:
+        the turns, `ordered` sorted."""
+        n = len(ordered)
+        other = 0  # a non-zero byte: a turn holding some word more than once
+        for w in sorted(words, key=lambda w: -len(postings[w].ids)):  # commonest first
+            row = bytes(map(_byte_freqs(postings[w]).__getitem__, places[w]))
+            other |= int.from_bytes(row.translate(_NOT_ONE), "big")
+            if other.to_bytes(n, "big").count(0) * 2 < n:
+                return self._phrase_keys(words, docs, postings, fresh, ordered, places)
+        firsts = []
+        for w in words:
+            first = _first_bytes(postings[w], places[w], fresh[w])
+            if first is None:
+                return self._phrase_keys(words, docs, postings, fresh, ordered, places)
+            firsts.append(first)
+        for first in firsts:  # a position of `WIDE` or more is stored in more bytes
+            other |= int.from_bytes(first.translate(_IS_WIDE), "big")
+        apart = 0  # a non-zero byte: positions not one after the other
+        for i, first in enumerate(firsts[1:], 1):
+            apart |= int.from_bytes(firsts[0].translate(_plus(i)), "big") ^ int.from_bytes(
+                first, "big"
+            )
+        plain = other.to_bytes(n, "big")
+        found = set(compress(ordered, (other | apart).to_bytes(n, "big").translate(_IS_ZERO)))
+        rest = set(compress(ordered, plain))
+        if rest:
+            found |= self._phrase_keys(words, rest, postings, fresh, ordered, places)
+        return found
+
+    def _phrase_keys(
+        self,
+        words: tuple[str, ...],
+        docs: set[int],
+        postings: dict[str, _Postings],
+        fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
+        ordered: list[int],
+        places: dict[str, list[int]],
+    ) -> set[int]:
+        """The turns of `docs` (among `ordered`, whose places among each word's postings
+        are `places`) where `words` occur one right after the other.
+
         A possible phrase start is one integer, turn * `_SPREAD` + 2**31 + position: each
         word's occurrences become such integers (the position minus the word's place in
         the phrase) and the phrase's starts are their set intersection, in C. Words are
@@ -512,18 +647,17 @@ class TextRanker:
         starts: set[int] | None = None
         order = sorted(range(len(words)), key=lambda i: len(postings[words[i]].ids))
         for i in order:
-            ordered = sorted(docs)
+            some = ordered if len(docs) == len(ordered) else sorted(docs)
             p = postings[words[i]]
-            at = _where(p.ids, ordered)
-            located[words[i]] = (ordered, at)
-            values = self._values(p, ordered, fresh.get(words[i]), at)
+            at = _places(p, some, (ordered, places[words[i]]))
+            values = self._values(p, some, fresh.get(words[i]), at)
             shift = (1 << 31) - i
             keys: Iterable[int] = (
-                _position_keys(ordered, values, shift, decode)
+                _position_keys(some, values, shift, decode)
                 if compact
                 else [
                     d * _SPREAD + shift + q
-                    for d, v in zip(ordered, values, strict=True)
+                    for d, v in zip(some, values, strict=True)
                     for q in decode(v)
                 ]
             )
@@ -535,6 +669,62 @@ class TextRanker:
                 return set()
             docs = set(map(_SPREAD.__rfloordiv__, starts))
         return docs
+
+
+#: byte translations: b -> b xor 0x80 (`_pairs`); for `_single_starts`: 1 -> 0, else 1;
+#: a byte of `WIDE` (0xFE) or more -> 1, else 0; 0 -> 1, else 0
+_FLIP = bytes(range(128, 256)) + bytes(range(128))
+_NOT_ONE = b"\x01\x00" + b"\x01" * 254
+_IS_WIDE = bytes(254) + b"\x01\x01"
+_IS_ZERO = b"\x01" + bytes(255)
+
+
+def _plus(i: int) -> bytes:
+    """The byte translation b -> b + i, or 255 (which no one-byte position equals)."""
+    return bytes(range(i, 0xFE)) + b"\xff" * (i + 2)
+
+
+class _Once:
+    """A block's values, read (decompressed) on the first call only."""
+
+    __slots__ = ("read", "values")
+
+    def __init__(self, read: Callable[[], Sequence[bytes]]) -> None:
+        self.read = read
+        self.values: Sequence[bytes] | None = None
+
+    def __call__(self) -> Sequence[bytes]:
+        if self.values is None:
+            self.values = self.read()
+        return self.values
+
+
+def _byte_freqs(p: _Postings) -> bytearray:
+    assert isinstance(p.freqs, bytearray)
+    return p.freqs
+
+
+def _first_bytes(
+    p: _Postings, at: list[int], blocks: list[Callable[[], Sequence[bytes]]]
+) -> bytes | None:
+    """The first byte of the posting value at each of `at` (increasing places among
+    `p`'s postings), from `blocks` (one function per block giving its values), cut in C;
+    None: a block's values are not `_Values` (another codec's)."""
+    starts, n = p.starts, len(p.ids)
+    out = bytearray()
+    lo = 0
+    while lo < len(at):
+        b = bisect_right(starts, at[lo]) - 1
+        start = starts[b]
+        end = starts[b + 1] if b + 1 < len(starts) else n
+        hi = bisect_left(at, end, lo)
+        found = blocks[b]()
+        if not isinstance(found, _Values):
+            return None
+        here = map(found.bounds.__getitem__, map(start.__rsub__, at[lo:hi]))
+        out += bytes(map(found.block.__getitem__, here))
+        lo = hi
+    return bytes(out)
 
 
 def deleted_docs(leaves: list[tuple[Any, int]]) -> set[int]:
@@ -598,11 +788,18 @@ def _read_compact(
         buf.seek(pos + 4)
         count, _maxid, _maxweight, comp, _minlen, _maxlen = pickle.load(buf)
         at = buf.tell()
-        block = zlib.decompress(data[at:end]) if comp else data[at:end]
+        if not comp:
+            block = data[at:end]
+        elif kept is None:  # the values, most of a block, are inflated only if asked for
+            block = _inflated_head(data[at:end], count)
+        else:
+            block = zlib.decompress(data[at:end])
         gaps, weights, vat = unpack_head(block, count)
         p.starts.append(len(p.ids))
         p.blocks.append(partial(_compact_values, data, at, end, comp, count))
-        p.ids.extend(islice(accumulate(gaps, initial=base), 1, None))
+        ids = list(accumulate(gaps, initial=base))  # a list: `fromlist` beats `extend`
+        del ids[0]
+        p.ids.fromlist(ids)
         if weights is None:
             p.freqs.extend(b"\x01" * count if isinstance(p.freqs, bytearray) else ones * count)
         elif isinstance(weights, bytes):
@@ -615,6 +812,16 @@ def _read_compact(
         if size < 0:  # Whoosh marks the last block with a negative length
             return
         pos = end
+
+
+def _inflated_head(raw: bytes, count: int) -> bytes:
+    """The start of a compressed `pack_block` block of `count` postings, inflated as far
+    as its document-number gaps and weights (zlib stops there): not its values."""
+    inflate = zlib.decompressobj()
+    codes = inflate.decompress(raw, 3)
+    weights = 0 if codes[1] == ord("N") else count * array(chr(codes[1])).itemsize
+    rest = count * array(chr(codes[0])).itemsize + weights
+    return codes + inflate.decompress(inflate.unconsumed_tail, rest)
 
 
 def _compact_values(data: bytes, at: int, end: int, comp: int, count: int) -> Sequence[bytes]:
@@ -697,6 +904,16 @@ def _where(ids: array[int], docs: list[int]) -> list[int]:
     return list(compress(range(len(ids)), map(wanted.__contains__, ids)))
 
 
+def _places(p: _Postings, docs: list[int], near: tuple[list[int], list[int]] | None) -> list[int]:
+    """Where each of `docs` (sorted; all hold the word) is among `p`'s postings. `near`:
+    turns holding all of `docs` and their places, found already."""
+    if near is None:
+        return _where(p.ids, docs)
+    if len(near[0]) == len(docs):
+        return near[1]
+    return list(compress(near[1], map(set(docs).__contains__, near[0])))
+
+
 def _holds(ids: array[int], d: int) -> bool:
     j = bisect_left(ids, d)
     return j < len(ids) and ids[j] == d
@@ -707,9 +924,7 @@ def _tree_sum(columns: list[list[float]]) -> list[float]:
     if len(columns) == 1:
         return columns[0]
     half = len(columns) // 2
-    return [
-        a + b for a, b in zip(_tree_sum(columns[:half]), _tree_sum(columns[half:]), strict=True)
-    ]
+    return list(map(add, _tree_sum(columns[:half]), _tree_sum(columns[half:])))
 
 
 def _best(scores: list[tuple[float, int]], k: int) -> list[tuple[int, float]]:
