@@ -221,6 +221,29 @@ def test_block_reader_equals_whoosh_postings(archive: Archive) -> None:
     assert any(len(ranker._read("text", w, None).starts) > 1 for w in VOCAB)  # several blocks
 
 
+def test_scorer_from_postings_scores_as_whooshs(archive: Archive) -> None:
+    """The ranker builds BM25 from the document frequency its postings carry (Whoosh's
+    scorer would look each word up in every segment again): the same floats, with deleted
+    turns counted as Whoosh counts them."""
+    from whoosh.util.numeric import byte_to_length
+
+    from searcher.ranking import _BM25
+
+    searcher = archive.searcher
+    ranker, whoosh = searcher._ranker, searcher.searcher
+    assert whoosh.reader().has_deletions()
+    for word in VOCAB:
+        ranker._scorers.pop(word, None)
+        ranker._postings(word)
+        ours, theirs = ranker._scorer(word), whoosh.weighting.scorer(whoosh, "text", word)
+        assert isinstance(ours, _BM25)
+        assert ranker._read("text", word, None).df == whoosh.doc_frequency("text", word)
+        for f in (1.0, 2.0, 7.0, 40.0):
+            for b in (0, 1, 9, 60, 255):
+                length = byte_to_length(b)
+                assert ours._score(f, length) == theirs._score(f, length), (word, f, b)
+
+
 def test_phrases_with_a_word_over_several_blocks_rank_as_whoosh(
     archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
