@@ -12,6 +12,8 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from itertools import compress, repeat
+from operator import is_
 from typing import Any, cast
 
 
@@ -440,17 +442,24 @@ def word_stems(text: str) -> tuple[list[str], list[str]]:
         # dictionary look-ups mapped in C; the rare misses filled in after
         raws = _TOKEN.findall(text)
         found = list(map(_RAW_WORDS.get, raws))
-        if None in found:
-            found = [_raw_word(raw) if w is None else w for raw, w in zip(raws, found, strict=True)]
+        if None in found:  # only the misses are visited, found in C
+            for i in _misses(found):
+                found[i] = _raw_word(raws[i])
         ws: list[str] = list(filter(None, found))
         got: list[str | None] = list(map(STEMS.cache.get, ws))
         if None in got:
-            got = [STEMS(w) if st is None else st for w, st in zip(ws, got, strict=True)]
+            for i in _misses(got):
+                got[i] = STEMS(ws[i])
         kept = (ws, cast("list[str]", got))
         if len(_KEPT) >= _KEPT_MAX:
             _KEPT.clear()
         _KEPT[text] = kept
     return kept
+
+
+def _misses(found: list[Any]) -> list[int]:
+    """The indices of `found` that hold None."""
+    return list(compress(range(len(found)), map(is_, found, repeat(None))))
 
 
 def index_terms(text: str) -> list[tuple[str, int]]:

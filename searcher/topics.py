@@ -13,7 +13,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
@@ -333,6 +333,8 @@ def derive(doc: Transcript, matcher: Matcher) -> Transcript:
         ):
             inherited = turns[-1].topics or turns[-1].inherited_topics
         if own != turn.topics or inherited != turn.inherited_topics:  # most turns: none
-            turn = replace(turn, topics=own, inherited_topics=inherited)
+            # the constructor, not `dataclasses.replace` (~8x the cost, per turn of a build)
+            t = turn
+            turn = Turn(t.doc_id, t.n, t.text, t.kind, t.speaker, t.label, own, inherited)
         turns.append(turn)
     return doc.with_turns(turns)

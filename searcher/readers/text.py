@@ -149,7 +149,16 @@ def paragraphs(text: str, first_line: int = 1) -> list[Paragraph]:
 _ELISION = re.compile(r"[ \t]*\[(?:…|\.\s?\.\s?\.)\][ \t]*")
 
 
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
 def clean_turn_text(text: str) -> str:
-    """Drop `[…]` elisions (they are not words anyone said); keep other insertions."""
-    text = _ELISION.sub(" ", text)
-    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+    """Drop `[…]` elisions (they are not words anyone said); keep other insertions.
+
+    Most paragraphs have neither an elision nor a run of spaces (`paragraphs` joined their
+    lines with one): they are only stripped, not rebuilt space by space."""
+    if "[" in text:
+        text = _ELISION.sub(" ", text)
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
