@@ -7,10 +7,12 @@ candidate instead of a range query per search.
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from . import query as ql
@@ -620,67 +622,104 @@ def _preload_lengths(reader: Any, field: str) -> bytes | None:
 
 
 def _column(reader: Any, field: str) -> list[int]:
-    """A NUMERIC field's column, one value per document number, across segments.
-
-    Read as one block of bytes per segment where the layout is Whoosh 2.7's signed integer
-    column (a Python loop over `column_reader` costs ~1 s per million turns); otherwise
-    value by value.
-    """
-    import sys
-    from array import array
-
-    from whoosh.columns import NumericColumn
-
-    fieldobj = reader.schema[field]
+    """A NUMERIC field's column, one value per document number, across segments."""
     out: list[int] = []
     for seg, _base in reader.leaf_readers():
-        n = seg.doc_count_all()
-        raw = seg.column_reader(field, translate=False)
-        fast = (
-            type(raw) is NumericColumn.Reader
-            and fieldobj.numtype is int
-            and fieldobj.signed
-            and not fieldobj.decimal_places
-        )
-        if not fast:
-            col = seg.column_reader(field)
-            out += [col[i] for i in range(n)]
-            continue
-        values = array(raw._typecode)
-        values.frombytes(raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen))
-        if sys.byteorder == "little":
-            values.byteswap()  # the column is big-endian
-        values.extend([raw._default] * (n - len(values)))
-        shift = 1 << (fieldobj.bits - 1)  # signed numbers are stored offset
-        out += [v - shift for v in values]
+        values, shift = _raw_column(seg, field)
+        out += map((-shift).__add__, values) if shift else values
     return out
 
 
-class DayIndex:
-    """Per-searcher date columns: any date range is answered without a range query.
+def _raw_column(seg: Any, field: str) -> tuple[array[int], int]:
+    """A segment's NUMERIC column as stored and the offset of its values: one block of
+    bytes where the layout is Whoosh 2.7's signed integer column (a Python loop over
+    `column_reader` costs ~1 s per million turns); otherwise value by value."""
+    import sys
 
-    Turns come in runs of consecutive document numbers with one record's dates; runs are
-    sorted by first day, so a range looks at the runs starting inside it (and up to
-    `WIDE_DAYS` before), plus the few records spanning longer.
+    from whoosh.columns import NumericColumn
+
+    fieldobj = seg.schema[field]
+    n = seg.doc_count_all()
+    raw = seg.column_reader(field, translate=False)
+    fast = (
+        type(raw) is NumericColumn.Reader
+        and fieldobj.numtype is int
+        and fieldobj.signed
+        and not fieldobj.decimal_places
+    )
+    if not fast:
+        col = seg.column_reader(field)
+        return array("q", [col[i] for i in range(n)]), 0
+    values = array(raw._typecode)
+    values.frombytes(raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen))
+    if sys.byteorder == "little":
+        values.byteswap()  # the column is big-endian
+    values.extend([raw._default] * (n - len(values)))
+    return values, 1 << (fieldobj.bits - 1)  # signed numbers are stored offset
+
+
+def day_runs(
+    starts: array[int], ends: array[int], base: int = 0, shift: int = 0
+) -> list[tuple[int, int, int, int]]:
+    """(first day, last day, docnum, stop) of each run of turns with the same days, from
+    a segment's two columns (values `shift` above the days): where a value differs from
+    the one before is found by one XOR of the columns' bytes against themselves moved by
+    one value, and only the runs' first values become integers."""
+    from itertools import chain, compress, islice
+
+    n = len(starts)
+    if not n:
+        return []
+    if starts.typecode != ends.typecode:
+        starts, ends = array("q", starts), array("q", ends)
+    width = starts.itemsize
+
+    def moved(column: array[int]) -> int:
+        raw = column.tobytes()
+        return int.from_bytes(raw[width:], "little") ^ int.from_bytes(raw[:-width], "little")
+
+    changed = array(
+        starts.typecode, (moved(starts) | moved(ends)).to_bytes(width * (n - 1), "little")
+    )
+    firsts = [0, *compress(range(1, n), changed)]
+    below = (-shift).__add__
+    return list(
+        zip(
+            map(below, map(starts.__getitem__, firsts)),
+            map(below, map(ends.__getitem__, firsts)),
+            map(base.__add__, firsts),
+            map(base.__add__, chain(islice(firsts, 1, None), (n,))),
+            strict=True,
+        )
+    )
+
+
+_first = itemgetter(0)
+
+
+class DayIndex:
+    """Per-searcher date runs: any date range is answered without a range query.
+
+    Turns come in runs of consecutive document numbers with one record's dates (`day_runs`);
+    runs are sorted by first day, so a range looks at the runs starting inside it (and up
+    to `WIDE_DAYS` before), plus the few records spanning longer. Built from the raw day
+    columns without an integer object per turn (a cold search with a date filter on L
+    spent ~0.4 s making and comparing 1.4 million of them).
     """
 
-    def __init__(self, starts: list[int], ends: list[int], deleted: set[int]) -> None:
-        self.starts, self.ends, self.deleted = starts, ends, deleted
+    def __init__(self, runs: list[tuple[int, int, int, int]], deleted: set[int]) -> None:
+        #: (first day, last day, docnum, stop) of every run, in document order
+        self.by_doc = runs
+        self.deleted = deleted
+        self._days: tuple[list[int], list[int]] | None = None
         #: id(docs) -> `_sort(docs)`, the sets `among` saw last (oldest first)
         self._sorted: dict[int, tuple[set[int], list[int], list[int], list[int]]] = {}
-        runs: list[tuple[int, int, int, int]] = []  # (first day, last day, docnum, stop)
-        first = 0
-        n = len(starts)
-        for d in range(1, n + 1):
-            if d == n or starts[d] != starts[first] or ends[d] != ends[first]:
-                if starts[first] >= 1:  # undated turns match no range
-                    runs.append((starts[first], ends[first], first, d))
-                first = d
-        narrow = [r for r in runs if 0 <= r[1] - r[0] <= WIDE_DAYS]
-        narrow.sort()
+        dated = [r for r in runs if r[0] >= 1]  # undated turns match no range
+        narrow = [r for r in dated if 0 <= r[1] - r[0] <= WIDE_DAYS]
+        narrow.sort(key=_first)  # by first day alone: ~3x faster than whole tuples
         self.runs = narrow
         self.run_starts = [r[0] for r in narrow]
-        self.wide = [r for r in runs if not 0 <= r[1] - r[0] <= WIDE_DAYS]
+        self.wide = [r for r in dated if not 0 <= r[1] - r[0] <= WIDE_DAYS]
 
     @classmethod
     def of(cls, reader: Any) -> DayIndex | None:
@@ -693,7 +732,32 @@ class DayIndex:
                 deleted = deleted_docs(list(reader.leaf_readers()))
             except Unsupported:
                 deleted = set(range(reader.doc_count_all())) - set(reader.all_doc_ids())
-        return cls(_column(reader, "day_start"), _column(reader, "day_end"), deleted)
+        runs: list[tuple[int, int, int, int]] = []
+        for seg, base in reader.leaf_readers():
+            (starts, shift), (ends, _) = _raw_column(seg, "day_start"), _raw_column(seg, "day_end")
+            runs += day_runs(starts, ends, base, shift)
+        return cls(runs, deleted)
+
+    @property
+    def starts(self) -> list[int]:
+        """Each turn's first day, by document number."""
+        return self._per_doc()[0]
+
+    @property
+    def ends(self) -> list[int]:
+        """Each turn's last day, by document number."""
+        return self._per_doc()[1]
+
+    def _per_doc(self) -> tuple[list[int], list[int]]:
+        if self._days is None:  # one day object per run, repeated
+            from itertools import chain, repeat
+
+            sizes = [b - a for _, _, a, b in self.by_doc]
+            self._days = (
+                list(chain.from_iterable(map(repeat, (r[0] for r in self.by_doc), sizes))),
+                list(chain.from_iterable(map(repeat, (r[1] for r in self.by_doc), sizes))),
+            )
+        return self._days
 
     def overlapping(self, first: int, last: int) -> set[int]:
         """Turns whose record's dates overlap `first`..`last` (day numbers)."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from array import array
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searcher.search import WIDE_DAYS, DayIndex
+from searcher.search import WIDE_DAYS, DayIndex, day_runs
 
 days = st.integers(min_value=-5, max_value=3 * WIDE_DAYS)
 
@@ -26,7 +28,9 @@ def test_among_matches_the_rule_for_sets_asked_again(
 ) -> None:
     """Undated turns (day 0 or less), records ending before they start, records longer
     than WIDE_DAYS, and the same set asked about with several ranges."""
-    index = DayIndex([s for s, _ in spans], [e for _, e in spans], set())
+    index = DayIndex(
+        day_runs(array("q", [s for s, _ in spans]), array("q", [e for _, e in spans])), set()
+    )
     sets = [{d for d in pick if d < len(spans)} for pick in picks]
     for first, last in ranges:
         for docs in sets:
@@ -35,7 +39,11 @@ def test_among_matches_the_rule_for_sets_asked_again(
 
 def test_a_set_is_sorted_once_and_forgotten_after_others() -> None:
     n = 50
-    index = DayIndex([1 + d * 10 for d in range(n)], [5 + d * 10 for d in range(n)], set())
+    starts, ends = (
+        array("i", [1 + d * 10 for d in range(n)]),
+        array("i", [5 + d * 10 for d in range(n)]),
+    )
+    index = DayIndex(day_runs(starts, ends), set())
     docs = set(range(0, n, 2))
     assert index.among(docs, 100, 200) == {10, 12, 14, 16, 18}
     entry = index._sorted[id(docs)]
@@ -45,3 +53,35 @@ def test_a_set_is_sorted_once_and_forgotten_after_others() -> None:
     for other in others:
         index.among(other, 1, 500)
     assert id(docs) not in index._sorted and len(index._sorted) <= 16
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(st.integers(-3, 3), st.integers(-3, 3)).flatmap(
+            lambda v: st.tuples(st.just(v), st.integers(1, 4))
+        ),
+        max_size=30,
+    ),
+    typecode=st.sampled_from("iq"),
+    shift=st.sampled_from([0, 1 << 31]),
+    base=st.integers(0, 5),
+)
+def test_day_runs_are_the_runs_of_equal_days(
+    values: list[tuple[tuple[int, int], int]], typecode: str, shift: int, base: int
+) -> None:
+    """Columns as stored (values `shift` above the days, 4- or 8-byte): every turn in one
+    run, a new run wherever the first or the last day changes."""
+    days = [v for v, times in values for _ in range(times)]
+    code = "q" if shift and typecode == "i" else typecode  # 2**31 + 3 needs 8 bytes signed
+    starts = array(code, [s + shift for s, _ in days])
+    ends = array(code, [e + shift for _, e in days])
+    expected: list[tuple[int, int, int, int]] = []
+    for d, (s, e) in enumerate(days):
+        if expected and expected[-1][:2] == (s, e):
+            expected[-1] = (s, e, expected[-1][2], base + d + 1)
+        else:
+            expected.append((s, e, base + d, base + d + 1))
+    assert day_runs(starts, ends, base, shift) == expected
+    index = DayIndex(day_runs(starts, ends, base, shift), set())
+    assert index.starts == [s for s, _ in days] and index.ends == [e for _, e in days]
