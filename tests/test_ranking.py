@@ -221,6 +221,24 @@ def test_block_reader_equals_whoosh_postings(archive: Archive) -> None:
     assert any(len(ranker._read("text", w, None).starts) > 1 for w in VOCAB)  # several blocks
 
 
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_totals_of_shapes_whoosh_runs_count_every_match(archive: Archive, sort: str) -> None:
+    """OR, NOT and slop with a phrase go to Whoosh's own search, which must count every
+    match whatever the limit (its collector once dropped an OR's side as scores rose)."""
+    searcher = archive.searcher
+    for q in ['"the sea" OR storm', 'sea OR "boat net"', '"sea boat" OR ice', '"the sea" -storm',
+              '"the sea"~2 storm', '"fish net" OR "the sea" OR cargo']:  # fmt: skip
+        compiled = searcher.compile(q).query
+        assert searcher._ranker.parts(compiled) is None, q  # not ranked from postings
+        every = len(set(searcher.searcher.docs_for_query(compiled)))
+        allowed = set(range(0, searcher.searcher.doc_count_all(), 2))
+        some = len(set(searcher.searcher.docs_for_query(compiled)) & allowed)
+        for limit in (1, 3, 10):
+            assert archive.search(q, limit=limit, sort=sort).total == every, (q, limit)
+        found = searcher._whoosh_search(compiled, allowed, 3, None)  # within a filter
+        assert searcher._total(compiled, allowed, found) == some, q
+
+
 def test_scorer_from_postings_scores_as_whooshs(archive: Archive) -> None:
     """The ranker builds BM25 from the document frequency its postings carry (Whoosh's
     scorer would look each word up in every segment again): the same floats, with deleted
