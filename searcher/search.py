@@ -710,6 +710,8 @@ def day_runs(
 
 
 _first = itemgetter(0)
+#: a set's turns sorted by first day (`DayIndex._sort`)
+_Sorted = tuple[list[int], list[int], list[int]]
 
 
 class DayIndex:
@@ -727,8 +729,8 @@ class DayIndex:
         self.by_doc = runs
         self.deleted = deleted
         self._days: tuple[list[int], list[int]] | None = None
-        #: id(docs) -> `_sort(docs)`, the sets `among` saw last (oldest first)
-        self._sorted: dict[int, tuple[set[int], list[int], list[int], list[int]]] = {}
+        #: id(docs) -> (docs, `_sort(docs)` once asked twice): the sets `among` saw last
+        self._sorted: dict[int, tuple[set[int], _Sorted | None]] = {}
         dated = [r for r in runs if r[0] >= 1]  # undated turns match no range
         narrow = [r for r in dated if 0 <= r[1] - r[0] <= WIDE_DAYS]
         narrow.sort(key=_first)  # by first day alone: ~3x faster than whole tuples
@@ -792,33 +794,39 @@ class DayIndex:
 
     def among(self, docs: set[int], first: int, last: int) -> set[int]:
         """The turns of `docs` whose record's dates overlap `first`..`last`. `docs` is
-        never changed by its owner (the searcher's cached filter sets): sorted by first day
-        once, a set asked about again reads only the turns starting inside the range (and up
-        to `WIDE_DAYS` before) and those of long records."""
+        never changed by its owner (the searcher's cached filter sets). A set is checked turn
+        by turn the first time; asked about again, it is sorted by first day (~4 such checks
+        on L), and then a range reads only the turns starting inside it (and up to
+        `WIDE_DAYS` before) and those of long records."""
         from bisect import bisect_left, bisect_right
 
-        entry = self._sorted.pop(id(docs), None)
-        if entry is None or entry[0] is not docs:
-            entry = self._sort(docs)
-        self._sorted[id(docs)] = entry  # holding `docs` keeps its id from being reused
-        if len(self._sorted) > SORTED_SETS:
-            del self._sorted[next(iter(self._sorted))]
-        _, by_start, order, wide = entry
         starts, ends = self.starts, self.ends
+        seen = self._sorted.pop(id(docs), None)
+        if seen is None or seen[0] is not docs:
+            self._remember(docs, None)
+            return {d for d in docs if 1 <= starts[d] <= last and ends[d] >= first}
+        done = seen[1] or self._sort(docs)
+        self._remember(docs, done)
+        by_start, order, wide = done
         lo, hi = bisect_left(by_start, first - WIDE_DAYS), bisect_right(by_start, last)
         out = {d for d in order[lo:hi] if ends[d] >= first}
         out.update(d for d in wide if starts[d] <= last and ends[d] >= first)
         return out
 
-    def _sort(self, docs: set[int]) -> tuple[set[int], list[int], list[int], list[int]]:
-        """(docs, first days in order, their turns, the dated turns of long records)."""
+    def _remember(self, docs: set[int], done: _Sorted | None) -> None:
+        self._sorted[id(docs)] = (docs, done)  # holding `docs` keeps its id from being reused
+        if len(self._sorted) > SORTED_SETS:
+            del self._sorted[next(iter(self._sorted))]
+
+    def _sort(self, docs: set[int]) -> _Sorted:
+        """(first days in order, their turns, the dated turns of long records)."""
         starts, ends = self.starts, self.ends
         dated = [d for d in docs if starts[d] >= 1]
         order = sorted(
             (d for d in dated if 0 <= ends[d] - starts[d] <= WIDE_DAYS), key=starts.__getitem__
         )
         wide = [d for d in dated if not 0 <= ends[d] - starts[d] <= WIDE_DAYS]
-        return docs, [starts[d] for d in order], order, wide
+        return [starts[d] for d in order], order, wide
 
 
 class Compiled(NamedTuple):

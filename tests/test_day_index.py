@@ -37,18 +37,19 @@ def test_among_matches_the_rule_for_sets_asked_again(
             assert index.among(docs, first, last) == expected(index, docs, first, last)
 
 
-def test_a_set_is_sorted_once_and_forgotten_after_others() -> None:
+def test_a_set_is_sorted_when_asked_again_and_forgotten_after_others() -> None:
     n = 50
-    starts, ends = (
-        array("i", [1 + d * 10 for d in range(n)]),
-        array("i", [5 + d * 10 for d in range(n)]),
-    )
+    starts = array("i", [1 + d * 10 for d in range(n)])
+    ends = array("i", [5 + d * 10 for d in range(n)])
     index = DayIndex(day_runs(starts, ends), set())
     docs = set(range(0, n, 2))
     assert index.among(docs, 100, 200) == {10, 12, 14, 16, 18}
-    entry = index._sorted[id(docs)]
+    assert index._sorted[id(docs)] == (docs, None)  # checked turn by turn, remembered
     assert index.among(docs, 1, 30) == {0, 2}
-    assert index._sorted[id(docs)] is entry  # not sorted again
+    sorted_once = index._sorted[id(docs)][1]
+    assert sorted_once is not None
+    assert index.among(docs, 480, 600) == {48}
+    assert index._sorted[id(docs)][1] is sorted_once  # not sorted again
     others = [set(range(k, n, 7)) for k in range(20)]
     for other in others:
         index.among(other, 1, 500)
