@@ -36,7 +36,7 @@ import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import accumulate, chain, compress
 from operator import add, itemgetter
@@ -548,21 +548,14 @@ class TextRanker:
         query's decompressed blocks) when given, else from the blocks holding `docs`:
         cut block by block."""
         blocks = values if values is not None else p.blocks
-        starts, n = p.starts, len(p.ids)
         out: list[bytes] = []
-        lo = 0
-        while lo < len(at):
-            b = bisect_right(starts, at[lo]) - 1
-            start = starts[b]
-            end = starts[b + 1] if b + 1 < len(starts) else n
-            hi = bisect_left(at, end, lo)
+        for b, start, here in _by_block(p, at):
             found = blocks[b]()
             if isinstance(found, _Values):
                 block, bounds = found.block, found.bounds
-                out += [block[bounds[j - start] : bounds[j - start + 1]] for j in at[lo:hi]]
+                out += [block[bounds[j - start] : bounds[j - start + 1]] for j in here]
             else:
-                out += [found[j - start] for j in at[lo:hi]]
-            lo = hi
+                out += [found[j - start] for j in here]
         return out
 
     def _phrase(
@@ -747,21 +740,28 @@ def _first_bytes(
     """The first byte of the posting value at each of `at` (increasing places among
     `p`'s postings), from `blocks` (one function per block giving its values), cut in C;
     None: a block's values are not `_Values` (another codec's)."""
-    starts, n = p.starts, len(p.ids)
     out = bytearray()
-    lo = 0
-    while lo < len(at):
-        b = bisect_right(starts, at[lo]) - 1
-        start = starts[b]
-        end = starts[b + 1] if b + 1 < len(starts) else n
-        hi = bisect_left(at, end, lo)
+    for b, start, here in _by_block(p, at):
         found = blocks[b]()
         if not isinstance(found, _Values):
             return None
-        here = map(found.bounds.__getitem__, map(start.__rsub__, at[lo:hi]))
-        out += bytes(map(found.block.__getitem__, here))
-        lo = hi
+        out += bytes(
+            map(found.block.__getitem__, map(found.bounds.__getitem__, map(start.__rsub__, here)))
+        )
     return bytes(out)
+
+
+def _by_block(p: _Postings, at: list[int]) -> Iterator[tuple[int, int, list[int]]]:
+    """(block number, the place of its first posting, the places of `at` in it), block by
+    block: `at` is increasing places among `p`'s postings."""
+    starts, n = p.starts, len(p.ids)
+    lo = 0
+    while lo < len(at):
+        b = bisect_right(starts, at[lo]) - 1
+        end = starts[b + 1] if b + 1 < len(starts) else n
+        hi = bisect_left(at, end, lo)
+        yield b, starts[b], at[lo:hi]
+        lo = hi
 
 
 def deleted_docs(leaves: list[tuple[Any, int]]) -> set[int]:

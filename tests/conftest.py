@@ -19,6 +19,15 @@ def fresh_python(code: str, *args: str) -> str:
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
 
+def write_talk(path: Path, title: str, date: str, turns: list[str]) -> None:
+    """An invented conversation in the plain format: front matter, then `Name: text` turns."""
+    front = (
+        f"---\ntitle: {title}\ndate: {date}\n"
+        "participants: Ivan Petrov, Anna Smirnova\nsource: invented for the tests\n---\n"
+    )
+    path.write_text(front + "\n\n".join(turns) + "\n")
+
+
 def shared_path(*parts: str) -> Path:
     """A file of the real shared corpus; skips the test when ../shared is absent."""
     path = SHARED.joinpath(*parts)

@@ -18,7 +18,7 @@ from searcher.postings import decode_positions, encode_positions
 from searcher.ranking import _SPREAD, _position_keys
 from searcher.search import Filters, TurnSearcher
 
-from .conftest import fresh_python
+from .conftest import fresh_python, write_talk
 
 #: common words and rarer ones, so that phrases, repeats and long posting lists all occur
 VOCAB = [
@@ -49,11 +49,7 @@ def _write(folder: Path, name: str, rng: random.Random) -> None:
     for _ in range(rng.randint(2, 8)):
         who = rng.choice(["Petrov", "Smirnova"])
         turns.append(f"{who}: {_turn(rng)}")
-    front = (
-        f"---\ntitle: Talk {name}\ndate: 1975-06-0{rng.randint(1, 9)}\n"
-        "participants: Ivan Petrov, Anna Smirnova\nsource: invented for the tests\n---\n"
-    )
-    (folder / f"{name}.md").write_text(front + "\n\n".join(turns) + "\n")
+    write_talk(folder / f"{name}.md", f"Talk {name}", f"1975-06-0{rng.randint(1, 9)}", turns)
 
 
 @pytest.fixture(scope="module")
