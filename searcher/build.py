@@ -53,6 +53,9 @@ SMALL_SEGMENT = 2_000
 #: files this large are read in the calling process a transcript at a time, not whole in a
 #: worker and sent back: a TEI volume of any size then costs bounded memory
 STREAM_MIN = 4 << 20
+#: such a file starts a new segment every this many characters: a 32 MB segment inverted in
+#: this process cost it ~250 MB on a 100 MB TEI volume (tests/test_frus.py)
+STREAM_SEGMENT = 8 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,14 +356,18 @@ def _resolved(
         parsed.skipped = Skipped(e.path, e.reason, e.line)
 
 
-def _indexed(parsed: _Parsed, builder: SegmentBuilder, registry: Registry | None) -> _Indexed:
+def _indexed(
+    parsed: _Parsed, builder: SegmentBuilder, registry: Registry | None, split: int | None = None
+) -> _Indexed:
     """`parsed` with its transcripts written into `builder` as they are read; a long file
-    starts a new segment every SEGMENT_MAX characters, so memory stays bounded."""
+    starts a new segment every `split` (default SEGMENT_MAX) characters, so memory stays
+    bounded."""
     indexed = _Indexed(parsed.path, parsed.record, warnings=parsed.warnings)
+    limit = SEGMENT_MAX if split is None else split
 
     def docs() -> Iterator[tuple[store.Stored, Any, int]]:
         for doc in parsed.transcripts:
-            if builder.chars >= SEGMENT_MAX:
+            if builder.chars >= limit:
                 builder.finish()
             yield (store.stored(doc), *_add(builder, doc, registry))
         indexed.skipped = parsed.skipped
@@ -470,8 +477,8 @@ def _index_all(
     if workers <= 1 or len(paths) < PARALLEL_MIN:
         for job in _jobs(paths, 1):
             if isinstance(job, str):
-                indexed = _indexed(_stream(job, format, registry, matcher), builder, registry)
-                yield indexed
+                parsed = _stream(job, format, registry, matcher)
+                yield _indexed(parsed, builder, registry, STREAM_SEGMENT)
                 builder.finish()
             else:
                 yield from _index_files(job, builder, format, registry, matcher)
@@ -498,7 +505,8 @@ def _index_all(
             if nxt is not None:
                 pending.append(submit(nxt))
             if isinstance(head, str):
-                yield _indexed(_stream(head, format, registry, matcher), builder, registry)
+                parsed = _stream(head, format, registry, matcher)
+                yield _indexed(parsed, builder, registry, STREAM_SEGMENT)
                 builder.finish()
             else:
                 done, stems = head.result()
