@@ -323,23 +323,21 @@ def _snowball() -> Any:
     import sys
     import types
 
+    stand_ins: dict[str, Any] = {}
     if "nltk" not in sys.modules:
         spec = importlib.util.find_spec("nltk")
         folders = list(spec.submodule_search_locations or []) if spec else []
         stand_ins = {name: types.ModuleType(name) for name in ("nltk", "nltk.stem", "nltk.corpus")}
         stand_ins["nltk"].__path__ = folders
         stand_ins["nltk.stem"].__path__ = [os.path.join(f, "stem") for f in folders]
-        stand_ins["nltk.corpus"].stopwords = _Stopwords()  # type: ignore[attr-defined]
+        stand_ins["nltk.corpus"].stopwords = _Stopwords()
         sys.modules.update(stand_ins)
-        try:
-            from nltk.stem.snowball import SnowballStemmer
-        finally:
-            for name, module in stand_ins.items():
-                if sys.modules.get(name) is module:
-                    del sys.modules[name]
-        return SnowballStemmer
-    from nltk.stem.snowball import SnowballStemmer
-
+    try:
+        from nltk.stem.snowball import SnowballStemmer
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
     return SnowballStemmer
 
 

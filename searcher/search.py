@@ -517,16 +517,17 @@ class TurnSearcher:
         matcher tree for a cheaper one as the best scores rise, turning an OR whose one side
         can no longer reach the top into "the other side, maybe this one": the first side's
         other turns are then neither scored nor counted (`"the sea" OR storm` counted 66
-        of a test index's 124 turns at 10 hits). After skipping blocks Whoosh counts again from scratch;
-        without skipping, the count is what was collected, so nothing may be swapped."""
+        of a test index's 124 turns at 10 hits). After skipping blocks Whoosh counts again
+        from scratch; without skipping, the count is what was collected, so nothing may be
+        swapped."""
         from whoosh.collectors import ScoredCollector
 
         optimize = _skips_blocks(q)
         collector = self.searcher.collector(
             limit=limit, sortedby=sortedby, optimize=optimize, filter=allowed
         )
-        inner = collector
-        while inner is not None and not optimize:
+        inner = None if optimize else collector
+        while inner is not None:
             if isinstance(inner, ScoredCollector):
                 inner.replace = 0
             inner = getattr(inner, "child", None)
