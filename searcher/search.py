@@ -716,28 +716,25 @@ _Sorted = tuple[list[int], list[int], list[int]]
 
 
 class DayIndex:
-    """Per-searcher date runs: any date range is answered without a range query.
+    """Per-searcher day columns: any date range is answered without a range query.
 
-    Turns come in runs of consecutive document numbers with one record's dates (`day_runs`);
-    runs are sorted by first day, so a range looks at the runs starting inside it (and up
-    to `WIDE_DAYS` before), plus the few records spanning longer. Built from the raw day
-    columns without an integer object per turn (a cold search with a date filter on L
-    spent ~0.4 s making and comparing 1.4 million of them).
+    Each turn's first and last day are kept as the segments store them (`_raw_column`:
+    values `shift` above the days, one array each): opening them is a read, and a filter's
+    few thousand turns are checked by indexing them (a cold search with a date filter on L
+    spent ~0.4 s making and comparing 1.4 million day objects). A range over all turns reads
+    runs (`day_runs`), built when first asked: turns come in runs of consecutive document
+    numbers with one record's dates, sorted by first day, so a range looks at the runs
+    starting inside it (and up to `WIDE_DAYS` before), plus the few records spanning longer.
     """
 
-    def __init__(self, runs: list[tuple[int, int, int, int]], deleted: set[int]) -> None:
-        #: (first day, last day, docnum, stop) of every run, in document order
-        self.by_doc = runs
+    def __init__(self, starts: array[int], ends: array[int], shift: int, deleted: set[int]) -> None:
+        #: each turn's first and last day plus `shift`, by document number
+        self.raw_starts, self.raw_ends, self.shift = starts, ends, shift
         self.deleted = deleted
         self._days: tuple[list[int], list[int]] | None = None
+        self._runs: tuple[list[tuple[int, int, int, int]], list[int], list[Any]] | None = None
         #: id(docs) -> (docs, `_sort(docs)` once asked twice): the sets `among` saw last
         self._sorted: dict[int, tuple[set[int], _Sorted | None]] = {}
-        dated = [r for r in runs if r[0] >= 1]  # undated turns match no range
-        narrow = [r for r in dated if 0 <= r[1] - r[0] <= WIDE_DAYS]
-        narrow.sort(key=_first)  # by first day alone: ~3x faster than whole tuples
-        self.runs = narrow
-        self.run_starts = [r[0] for r in narrow]
-        self.wide = [r for r in dated if not 0 <= r[1] - r[0] <= WIDE_DAYS]
 
     @classmethod
     def of(cls, reader: Any) -> DayIndex | None:
@@ -750,11 +747,20 @@ class DayIndex:
                 deleted = deleted_docs(list(reader.leaf_readers()))
             except Unsupported:
                 deleted = set(range(reader.doc_count_all())) - set(reader.all_doc_ids())
-        runs: list[tuple[int, int, int, int]] = []
-        for seg, base in reader.leaf_readers():
-            (starts, shift), (ends, _) = _raw_column(seg, "day_start"), _raw_column(seg, "day_end")
-            runs += day_runs(starts, ends, base, shift)
-        return cls(runs, deleted)
+        columns = [
+            (_raw_column(seg, "day_start"), _raw_column(seg, "day_end"))
+            for seg, _base in reader.leaf_readers()
+        ]
+        shift = max((sh for (_, sh), _ in columns), default=0)
+        codes = {c.typecode for pair in columns for c, _ in pair}
+        code = codes.pop() if len(codes) == 1 else "q"  # as stored, unless layouts differ
+        starts, ends = array(code), array(code)
+        for (first, sh), (last, _) in columns:
+            if sh != shift:  # another column layout (`_raw_column`'s slow path)
+                first, last = (array("q", map((shift - sh).__add__, c)) for c in (first, last))
+            starts.extend(first if first.typecode == code else array(code, first))
+            ends.extend(last if last.typecode == code else array(code, last))
+        return cls(starts, ends, shift, deleted)
 
     @property
     def starts(self) -> list[int]:
@@ -767,28 +773,35 @@ class DayIndex:
         return self._per_doc()[1]
 
     def _per_doc(self) -> tuple[list[int], list[int]]:
-        if self._days is None:  # one day object per run, repeated
-            from itertools import chain, repeat
-
-            sizes = [b - a for _, _, a, b in self.by_doc]
-            self._days = (
-                list(chain.from_iterable(map(repeat, (r[0] for r in self.by_doc), sizes))),
-                list(chain.from_iterable(map(repeat, (r[1] for r in self.by_doc), sizes))),
-            )
+        if self._days is None:
+            below = (-self.shift).__add__
+            self._days = list(map(below, self.raw_starts)), list(map(below, self.raw_ends))
         return self._days
+
+    def _sorted_runs(self) -> tuple[list[tuple[int, int, int, int]], list[int], list[Any]]:
+        """(dated runs of up to `WIDE_DAYS` sorted by first day, their first days, the
+        runs of longer records)."""
+        if self._runs is None:
+            runs = day_runs(self.raw_starts, self.raw_ends, 0, self.shift)
+            dated = [r for r in runs if r[0] >= 1]  # undated turns match no range
+            narrow = [r for r in dated if 0 <= r[1] - r[0] <= WIDE_DAYS]
+            narrow.sort(key=_first)  # by first day alone: ~3x faster than whole tuples
+            wide = [r for r in dated if not 0 <= r[1] - r[0] <= WIDE_DAYS]
+            self._runs = narrow, [r[0] for r in narrow], wide
+        return self._runs
 
     def overlapping(self, first: int, last: int) -> set[int]:
         """Turns whose record's dates overlap `first`..`last` (day numbers)."""
         from bisect import bisect_left, bisect_right
 
+        runs, run_starts, wide = self._sorted_runs()
         out: set[int] = set()
-        runs = self.runs
-        lo = bisect_left(self.run_starts, first - WIDE_DAYS)
-        hi = bisect_right(self.run_starts, last)
+        lo = bisect_left(run_starts, first - WIDE_DAYS)
+        hi = bisect_right(run_starts, last)
         for _start, end, a, b in runs[lo:hi]:
             if end >= first:
                 out.update(range(a, b))
-        for start, end, a, b in self.wide:
+        for start, end, a, b in wide:
             if 1 <= start <= last and end >= first:
                 out.update(range(a, b))
         return out - self.deleted if self.deleted else out
@@ -801,11 +814,12 @@ class DayIndex:
         `WIDE_DAYS` before) and those of long records."""
         from bisect import bisect_left, bisect_right
 
-        starts, ends = self.starts, self.ends
+        starts, ends, shift = self.raw_starts, self.raw_ends, self.shift
+        dated, first, last = 1 + shift, first + shift, last + shift  # as the columns hold them
         seen = self._sorted.pop(id(docs), None)
         if seen is None or seen[0] is not docs:
             self._remember(docs, None)
-            return {d for d in docs if 1 <= starts[d] <= last and ends[d] >= first}
+            return {d for d in docs if dated <= starts[d] <= last and ends[d] >= first}
         done = seen[1] or self._sort(docs)
         self._remember(docs, done)
         by_start, order, wide = done
@@ -820,9 +834,9 @@ class DayIndex:
             del self._sorted[next(iter(self._sorted))]
 
     def _sort(self, docs: set[int]) -> _Sorted:
-        """(first days in order, their turns, the dated turns of long records)."""
-        starts, ends = self.starts, self.ends
-        dated = [d for d in docs if starts[d] >= 1]
+        """(first days plus `shift` in order, their turns, the dated turns of long records)."""
+        starts, ends, dated_from = self.raw_starts, self.raw_ends, 1 + self.shift
+        dated = [d for d in docs if starts[d] >= dated_from]
         order = sorted(
             (d for d in dated if 0 <= ends[d] - starts[d] <= WIDE_DAYS), key=starts.__getitem__
         )

@@ -22,26 +22,35 @@ def expected(index: DayIndex, docs: set[int], first: int, last: int) -> set[int]
     spans=st.lists(st.tuples(days, days), min_size=1, max_size=60),
     picks=st.lists(st.sets(st.integers(min_value=0, max_value=59)), min_size=1, max_size=3),
     ranges=st.lists(st.tuples(days, days), min_size=1, max_size=6),
+    shift=st.sampled_from([0, 1 << 31]),
+    deleted=st.sets(st.integers(min_value=0, max_value=59), max_size=5),
 )
-def test_among_matches_the_rule_for_sets_asked_again(
-    spans: list[tuple[int, int]], picks: list[set[int]], ranges: list[tuple[int, int]]
+def test_among_and_overlapping_match_the_rule(
+    spans: list[tuple[int, int]],
+    picks: list[set[int]],
+    ranges: list[tuple[int, int]],
+    shift: int,
+    deleted: set[int],
 ) -> None:
     """Undated turns (day 0 or less), records ending before they start, records longer
-    than WIDE_DAYS, and the same set asked about with several ranges."""
-    index = DayIndex(
-        day_runs(array("q", [s for s, _ in spans]), array("q", [e for _, e in spans])), set()
-    )
+    than WIDE_DAYS, the same set asked about with several ranges, and columns holding the
+    days `shift` above (as segments store them)."""
+    starts = array("q", [s + shift for s, _ in spans])
+    index = DayIndex(starts, array("q", [e + shift for _, e in spans]), shift, deleted)
+    assert index.starts == [s for s, _ in spans] and index.ends == [e for _, e in spans]
     sets = [{d for d in pick if d < len(spans)} for pick in picks]
     for first, last in ranges:
         for docs in sets:
             assert index.among(docs, first, last) == expected(index, docs, first, last)
+        every = set(range(len(spans))) - deleted
+        assert index.overlapping(first, last) == expected(index, every, first, last)
 
 
 def test_a_set_is_sorted_when_asked_again_and_forgotten_after_others() -> None:
     n = 50
     starts = array("i", [1 + d * 10 for d in range(n)])
     ends = array("i", [5 + d * 10 for d in range(n)])
-    index = DayIndex(day_runs(starts, ends), set())
+    index = DayIndex(starts, ends, 0, set())
     docs = set(range(0, n, 2))
     assert index.among(docs, 100, 200) == {10, 12, 14, 16, 18}
     assert index._sorted[id(docs)] == (docs, None)  # checked turn by turn, remembered
@@ -84,5 +93,5 @@ def test_day_runs_are_the_runs_of_equal_days(
         else:
             expected.append((s, e, base + d, base + d + 1))
     assert day_runs(starts, ends, base, shift) == expected
-    index = DayIndex(day_runs(starts, ends, base, shift), set())
+    index = DayIndex(starts, ends, shift, set())
     assert index.starts == [s for s, _ in days] and index.ends == [e for _, e in days]
