@@ -37,7 +37,7 @@ from .errors import (
 )
 from .model import Transcript, Turn, transcript_from_dict
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 META = "searcher.json"
 #: generation folder names: only these are ever created or removed in an index directory
 GENERATION = re.compile(r"gen-\d{6}")
@@ -63,6 +63,8 @@ def schema() -> Any:
         doc_id=fields.ID(stored=True),
         turn=fields.STORED(),
         text=text,
+        # hidden: the postings of a common word that can rank in its best 100 (postings.py)
+        text_top=fields.ID(),
         speaker=fields.STORED(),
         speaker_id=fields.ID(stored=True),
         speaker_keys=fields.KEYWORD(commas=True, scorable=False),

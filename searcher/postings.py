@@ -17,9 +17,9 @@ import pickle
 import sys
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, pairwise
 from operator import sub
 from typing import Any
 
@@ -339,3 +339,48 @@ class CompactLeafMatcher(W3LeafMatcher):
             self._read_data()
         values = self._data[2]
         self._values = values if values is not None else (None,) * self._blocklength
+
+
+# -- top lists -------------------------------------------------------------------------------
+#
+# A single unfiltered word is ranked by BM25, whose score of a posting depends only on its
+# class (frequency, length byte of its turn): strictly higher for a higher frequency and for
+# a lower length byte (K1 > 0, B > 0), ties going to the lower document number. A posting
+# beaten by `TOP_K` others of its segment (a class dominating its own, or its own class
+# earlier) can never be among the best `TOP_K` of any index holding the segment, whatever
+# the idf and average length. A segment keeps the others, per common word, as that word's
+# postings in the hidden field `TOP_SUFFIX` (ranking.py reads them instead of all postings).
+
+#: words with fewer postings in a segment get no top list there (reading them all is cheap)
+TOP_MIN = 4096
+#: the most hits a top list answers for
+TOP_K = 100
+#: the top lists of field f are the postings of field f + TOP_SUFFIX
+TOP_SUFFIX = "_top"
+
+
+def top_list(freqs: Sequence[int], lengths: Sequence[int], k: int) -> list[int]:
+    """The places (increasing) of the postings, of frequencies `freqs` and length bytes
+    `lengths` in document order, that fewer than `k` others beat: D(c), the postings in
+    classes strictly dominating class c, by suffix sums over frequencies and prefix sums
+    over length bytes; then the first k - D(c) postings of each class with D(c) < k."""
+    keys = [f << 8 | n for f, n in zip(freqs, lengths, strict=True)]
+    counts = Counter(keys)
+    column = [0] * 256  # postings at each length byte with a frequency >= the current one
+    room: dict[int, int] = {}
+    for f in sorted({c >> 8 for c in counts}, reverse=True):
+        for n in range(256):
+            column[n] += counts.get(f << 8 | n, 0)
+        below = 0  # postings of frequency >= f at length bytes <= n
+        for n in range(256):
+            below += column[n]
+            here = counts.get(f << 8 | n, 0)
+            if here and below - here < k:
+                room[f << 8 | n] = k - (below - here)
+    out = []
+    for j in compress(range(len(keys)), map(room.__contains__, keys)):
+        left = room[keys[j]]
+        if left:
+            room[keys[j]] = left - 1
+            out.append(j)
+    return out

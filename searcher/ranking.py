@@ -18,9 +18,12 @@ turns of the last phrases checked without a filter, and the best hits of the las
 unfiltered queries, are remembered. Other shapes (other fields, OR, NOT, wildcards, slop)
 return None and Whoosh runs them.
 
-The first query on a very common word still reads all its postings (~640k for "the" on L;
-only the start of each block, its document numbers and frequencies, is inflated), and the
-first on a phrase checks every candidate turn (~50k on L): ~0.15-0.25 s for two words,
+The first unfiltered query on a very common word, for at most `TOP_K` hits, reads only
+the word's top list in each segment that has one (postings.py: the postings fewer than
+`TOP_K` others of the segment beat), and its total from the segments' document frequencies;
+asked for more hits or with a filter it reads all its postings (~640k for "the" on L; only
+the start of each block, its document numbers and frequencies, is inflated). The first
+on a phrase checks every candidate turn (~50k on L): ~0.15-0.25 s for two words,
 ~0.5-0.7 s with "the", whose positions are decoded in every candidate (`_position_keys`).
 """
 
@@ -182,6 +185,10 @@ class TextRanker:
     ) -> tuple[int, list[tuple[int, float]]]:
         if len(parts) == 1 and len(parts[0]) == 1:
             word = parts[0][0]
+            if allowed is None and word not in self._cache and self._tops(k):
+                short = self._read_tops(word)
+                if short is not None:
+                    return self._single_top(word, *short, k)
             found = self._postings(word)
             if not found.ids:
                 return 0, []
@@ -198,6 +205,73 @@ class TextRanker:
         per_part = [_tree_sum([scores[w] for w in p]) for p in parts]
         total = per_part[0] if len(per_part) == 1 else list(map(add, *per_part))
         return len(docs), _best(list(zip(total, ordered, strict=True)), k)
+
+    def _tops(self, k: int) -> bool:
+        """Whether the best `k` of a word can come from its top lists (postings.py): BM25F
+        with K1 > 0 and B > 0, under which a score falls as the length byte grows."""
+        from whoosh.scoring import BM25F
+
+        from . import postings
+
+        weighting = self.searcher.weighting
+        if k > postings.TOP_K or type(weighting) is not BM25F:
+            return False
+        if not self.searcher.schema[self.field].scorable:
+            return False
+        return weighting.K1 > 0 and weighting._field_B.get(self.field, weighting.B) > 0
+
+    def _read_tops(self, word: str) -> tuple[_Postings, int] | None:
+        """The postings of `word` that can rank, from each segment's top list when it has
+        one (no deleted turns, and written for the segment's postings of the word: see
+        `segments._top_lists`), else all of them; and how many turns the top lists leave
+        out. None: no segment has a top list of the word (its postings are read as usual)."""
+        from whoosh.reading import TermNotFound
+
+        from . import postings as codec
+
+        field, top = self.field, self.field + codec.TOP_SUFFIX
+        key = word.encode("utf-8")
+        shorts: list[Any] = []  # per segment: its top list's term info, or None
+        left_out = 0
+        for seg, _base in self.leaves:
+            shorts.append(None)
+            terms: Any = getattr(seg, "_terms", None)
+            if type(getattr(terms, "_codec", None)) is not codec.CompactCodec:
+                continue
+            try:
+                df = terms.term_info(field, key).doc_frequency()
+                if df < codec.TOP_MIN or seg.has_deletions():
+                    continue
+                short = terms.term_info(top, key)
+            except TermNotFound:
+                continue
+            if short.weight() == -df and not short.is_inlined():
+                shorts[-1] = (short, df)
+                left_out += df - short.doc_frequency()
+        if not left_out:
+            return None
+        p = _Postings(array("i"), bytearray(), [], [])
+        for (seg, base), found in zip(self.leaves, shorts, strict=True):  # in docnum order
+            if found is None:
+                self._read_segment(seg, base, field, word, p, None)
+            else:
+                p.df += found[1]
+                _read_compact(seg._terms._postfile, *_extent(found[0]), base, p, None)
+        return p, left_out
+
+    def _single_top(
+        self, word: str, p: _Postings, left_out: int, k: int
+    ) -> tuple[int, list[tuple[int, float]]]:
+        """`_single_by_class` (or `_single`) over the postings that can rank; the total
+        counts the turns the top lists leave out. idf comes from the word's document
+        frequency, as when all postings are read."""
+        if word not in self._scorers:
+            self._scorers[word] = self._bm25(word, p.df)
+        if isinstance(p.freqs, bytearray):
+            total, best = self._single_by_class(word, p, k)
+        else:
+            total, best = self._single(word, p, None, k)
+        return total + left_out, best
 
     def matching(self, parts: list[tuple[str, ...]], allowed: set[int] | None) -> set[int]:
         """Every turn matching `parts` within `allowed` (None: no filter), for counts."""
@@ -245,20 +319,22 @@ class TextRanker:
             )
         return scorer
 
-    def _bm25(self, word: str) -> _BM25 | None:
+    def _bm25(self, word: str, df: int | None = None) -> _BM25 | None:
         """Whoosh's BM25F scorer for `word` from statistics at hand: Whoosh's own looks the
         word up three more times in every segment (~7 ms on L's 40 segments), for its
         document frequency and for bounds ranking here never uses."""
         from whoosh.scoring import BM25F
 
         weighting, p = self.searcher.weighting, self._cache.get(word)
-        if p is None or type(weighting) is not BM25F:
+        if df is None and p is not None:
+            df = p.df
+        if df is None or type(weighting) is not BM25F:
             return None
         if not self.searcher.schema[self.field].scorable:
             return None
         if self._avgfl is None:
             self._avgfl = self.searcher.avg_field_length(self.field) or 1
-        idf = math.log(self.searcher.doc_count_all() / (p.df + 1)) + 1  # WeightingModel.idf
+        idf = math.log(self.searcher.doc_count_all() / (df + 1)) + 1  # WeightingModel.idf
         return _BM25(
             idf, self._avgfl, weighting._field_B.get(self.field, weighting.B), weighting.K1
         )
@@ -482,28 +558,35 @@ class TextRanker:
         self, field: str, word: str, kept: list[Callable[[], Sequence[bytes]]] | None
     ) -> _Postings:
         """`word`'s postings in `field` over every segment, from disk."""
+        p = _Postings(array("i"), bytearray(), [], [])
+        for seg, base in self.leaves:
+            self._read_segment(seg, base, field, word, p, kept)
+        return p
+
+    def _read_segment(
+        self,
+        seg: Any,
+        base: int,
+        field: str,
+        word: str,
+        p: _Postings,
+        kept: list[Callable[[], Sequence[bytes]]] | None,
+    ) -> None:
+        """Append `word`'s postings in `field` of one segment (`base`: its first docnum)."""
         from whoosh.reading import TermNotFound
 
         from .postings import CompactCodec
 
-        p = _Postings(array("i"), bytearray(), [], [])
-        for seg, base in self.leaves:
-            terms: Any = getattr(seg, "_terms", None)
-            if type(getattr(terms, "_codec", None)) is not CompactCodec:
-                self._read_by_matcher(seg, base, field, word, p, kept)
-                continue
-            try:
-                info = terms.term_info(field, word.encode("utf-8"))
-            except TermNotFound:
-                continue
-            if info.is_inlined():
-                raise Unsupported
-            offset, length = info.extent()
-            if isinstance(length, tuple):  # Whoosh 2.7 reads it back as a 1-tuple
-                (length,) = length
-            p.df += info.doc_frequency()
-            _read_compact(terms._postfile, offset, length, base, p, kept)
-        return p
+        terms: Any = getattr(seg, "_terms", None)
+        if type(getattr(terms, "_codec", None)) is not CompactCodec:
+            self._read_by_matcher(seg, base, field, word, p, kept)
+            return
+        try:
+            info = terms.term_info(field, word.encode("utf-8"))
+        except TermNotFound:
+            return
+        p.df += info.doc_frequency()
+        _read_compact(terms._postfile, *_extent(info), base, p, kept)
 
     def _read_by_matcher(
         self,
@@ -796,6 +879,16 @@ def _matcher_values(m: Any, offset: int) -> Sequence[bytes]:
     m._goto(offset)
     m._read_values()
     return m._values
+
+
+def _extent(info: Any) -> tuple[int, int]:
+    """(offset, length) of a term's postings in the postings file."""
+    if info.is_inlined():
+        raise Unsupported
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # Whoosh 2.7 reads it back as a 1-tuple
+        (length,) = length
+    return offset, length
 
 
 def _read_compact(

@@ -188,6 +188,8 @@ class SegmentBuilder:
         """Write the postings and close the segment; returns it (None when nothing was added)."""
         from whoosh.util.numeric import length_to_byte
 
+        from .postings import TOP_SUFFIX
+
         segment = self.segment
         if segment is None:
             return None
@@ -205,6 +207,13 @@ class SegmentBuilder:
             writer.start_field(name, schema[name])
             _write_terms(writer, terms, coded)
             writer.finish_field()
+            top = name + TOP_SUFFIX
+            if name in self._fast and top in schema:
+                found, totals = _top_lists(terms, coded)
+                if found:  # after `name`: a field's number, its terms' key prefix, grows
+                    writer.start_field(top, schema[top])
+                    _write_terms(writer, found, {}, totals)
+                    writer.finish_field()
         writer.close()
         segment.set_doc_count(self._docnum)
         if segment.should_assemble():
@@ -254,12 +263,18 @@ def _keyword_items(value: str, lower: bool, format: Any) -> tuple[list[Any], int
     return items, len(pieces)
 
 
-def _write_terms(writer: Any, terms: dict[bytes, list[Any]], lengths: dict[int, int]) -> None:
+def _write_terms(
+    writer: Any,
+    terms: dict[bytes, list[Any]],
+    lengths: dict[int, int],
+    totals: dict[bytes, float] | None = None,
+) -> None:
     """The field's words in order, the same bytes as `W3FieldWriter.start_term`, `add` per
     posting and `finish_term` with `CompactCodec` write, at a fraction of the cost (~80 µs
     of Python a word there, most words having 1-3 postings): a word's blocks and term info
     are built here, its postings go out with the field's in large writes. A lone posting is
-    not inlined, as with Whoosh's `inlinelimit=1`. `lengths`: document -> length byte."""
+    not inlined, as with Whoosh's `inlinelimit=1`. `lengths`: document -> length byte;
+    `totals`: a total weight to write instead of the postings' (see `_top_lists`)."""
     from array import array
 
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -295,6 +310,8 @@ def _write_terms(writer: Any, terms: dict[bytes, list[Any]], lengths: dict[int, 
             total: float = sum(array("f", weights))
         else:
             data, total, low, high, maxweight = _blocks(posts, step, get_length, compression)
+        if totals is not None:
+            total = totals[btext]
         info = pack_info(0, total, n // 3, low, high, maxweight, posts[0], posts[-3])
         keys.append(prefix + btext)
         infos.append(info + pack_long(offset) + pack_int(len(data)))
@@ -308,6 +325,36 @@ def _write_terms(writer: Any, terms: dict[bytes, list[Any]], lengths: dict[int, 
     postfile.write(b"".join(out))
     if keys:
         _add_terms(writer._tindex, keys, infos)
+
+
+def _top_lists(
+    terms: dict[bytes, list[Any]], lengths: dict[int, int]
+) -> tuple[dict[bytes, list[Any]], dict[bytes, float]]:
+    """The top lists (postings.py) of a text field's words of `TOP_MIN` postings or more,
+    all of whole frequencies below 256, as postings without values (word -> [docnum,
+    frequency, b"", …]), and each one's total weight: minus the word's postings in the
+    segment, which no posting list Whoosh writes has (its total is the sum of positive
+    weights). A reader trusts a top list only when its total is minus the word's document
+    frequency there: a Whoosh merge copies top lists (turns deleted, segments joined) and
+    the copy is ignored. `lengths`: document -> length byte."""
+    from . import postings as codec
+
+    found: dict[bytes, list[Any]] = {}
+    totals: dict[bytes, float] = {}
+    least, k = codec.TOP_MIN, codec.TOP_K
+    for btext, posts in terms.items():
+        n = len(posts) // 3
+        if n < least:
+            continue
+        weights = posts[1::3]
+        freqs = bytes(map(int, weights)) if max(weights) < 256 else None
+        if freqs is None or list(freqs) != weights:
+            continue
+        ids = posts[0::3]
+        kept = codec.top_list(freqs, [lengths.get(d, 0) for d in ids], k)
+        found[btext] = [x for j in kept for x in (ids[j], weights[j], b"")]
+        totals[btext] = -float(n)
+    return found, totals
 
 
 def _add_terms(table: Any, keys: list[bytes], values: list[bytes]) -> None:
