@@ -253,8 +253,9 @@ class Matcher:
         #: first token -> [(pattern, topic index, kind)]; kind: "s", "w" or a group number
         self._exact: dict[str, list[tuple[Pattern, int, str]]] = {}
         self._prefix: dict[str, list[tuple[Pattern, int, str]]] = {}
-        #: word -> the (pattern, topic index, kind) entries it may start
-        self._begins: dict[str, tuple[tuple[Pattern, int, str], ...]] = {}
+        #: word -> (rest of the pattern, topic index, kind, pattern) of the patterns whose
+        #: first token it matches: only the rest is checked in the text
+        self._begins: dict[str, tuple[tuple[Pattern, int, str, Pattern], ...]] = {}
         for i, topic in enumerate(taxonomy.topics):
             entries = [(p, "s") for p in topic.strong] + [(p, "w") for p in topic.weak]
             entries += [(p, str(g)) for g, group in enumerate(topic.together) for p in group]
@@ -270,7 +271,7 @@ class Matcher:
         return self._hits(*word_stems(text))  # tokenized once: the index takes them over
 
     def _hits(self, ws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
-        # the patterns a word may start, remembered per word (its stem follows from it) and
+        # the patterns a word starts, remembered per word (its stem follows from it) and
         # looked up in C: most words start none, and only the others are visited
         begins = self._begins
         entries = list(map(begins.get, ws))
@@ -280,14 +281,19 @@ class Matcher:
             exact, prefix = self._exact, self._prefix
             for pos in [pos for pos, e in enumerate(entries) if e is None]:
                 w = ws[pos]
-                e = begins[w] = tuple(exact.get(stems[pos], ())) + tuple(prefix.get(w[:3], ()))
-                entries[pos] = e
+                found = exact.get(stems[pos], []) + [
+                    e for e in prefix.get(w[:3], ()) if w.startswith(e[0][0][1])
+                ]
+                entries[pos] = begins[w] = tuple((p[1:], i, kind, p) for p, i, kind in found)
         n = len(ws)
         for pos in itertools.compress(range(n), entries):
-            for p, i, kind in entries[pos]:  # type: ignore[union-attr]
-                if pos + len(p) <= n and all(
-                    (stems[pos + j] == v) if op == "=" else ws[pos + j].startswith(v)
-                    for j, (op, v) in enumerate(p)
+            for rest, i, kind, p in entries[pos]:  # type: ignore[union-attr]
+                if not rest or (
+                    pos + len(p) <= n
+                    and all(
+                        (stems[pos + j] == v) if op == "=" else ws[pos + j].startswith(v)
+                        for j, (op, v) in enumerate(rest, 1)
+                    )
                 ):
                     yield i, kind, p
 
