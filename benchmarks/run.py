@@ -52,6 +52,18 @@ def child(cmd: Sequence[str], env: dict[str, str] | None = None) -> tuple[float,
     return seconds, usage.ru_maxrss / 1024, out
 
 
+def _own_peak_mb(cmd: Sequence[str], env: dict[str, str]) -> float:
+    """Peak RSS of `cmd` alone, started by a small Python process: the `ru_maxrss` of a
+    process forked from this runner keeps the runner's memory at the fork (on L, ~1.2 GB
+    of turn rows for FTS5), and a process keeps its `ru_maxrss` across `exec`."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    return int(child([sys.executable, "-c", probe, *cmd], env)[2].split()[-1]) / 1024
+
+
 def _build_child(data: str, index_dir: str, rebuild: bool) -> None:
     """Run in a child process so its peak RSS (workers included) is its own."""
     import resource
@@ -338,11 +350,11 @@ def cold_queries(
         'ORDER BY rank LIMIT 10",(w,)).fetchall()'
     )
     cmd = searcher_command()
+    for w in words:
+        rss.append(_own_peak_mb([*cmd, "search", w, "--index", index_dir, "-n", "10"], env))
     for _ in range(repeats):
         for w in words:
-            s, r, _ = child([*cmd, "search", w, "--index", index_dir, "-n", "10"], env)
-            ours.append(s * 1000)
-            rss.append(r)
+            ours.append(child([*cmd, "search", w, "--index", index_dir, "-n", "10"], env)[0] * 1000)
             base.append(child([sys.executable, "-c", fts, fts_path, w], env)[0] * 1000)
             if rg:
                 grep.append(child([rg, "-i", "-w", "-c", w, data], env)[0] * 1000)
