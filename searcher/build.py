@@ -439,8 +439,9 @@ def _jobs(paths: list[str], workers: int) -> Iterator[str | list[str]]:
 
     A group holds up to SEGMENT_MAX bytes, less on a small corpus so that every worker gets
     a few (fewer segments make faster searches; more keep both cores busy). Groups are cut
-    at even shares of the bytes, as many as a multiple of `workers`, so the cores finish
-    together: L's ten groups were nine of 32 MB and one of 25, one core idle ~10 s at the end.
+    at even shares of the bytes, as many as a multiple of `workers` where each stays at least
+    SEGMENT_MIN, so the cores finish together: L's ten groups were nine of 32 MB and one of
+    25, one core idle ~10 s at the end.
     """
     sizes = []
     for path in paths:

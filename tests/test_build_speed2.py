@@ -76,6 +76,18 @@ def test_groups_are_even_and_a_multiple_of_the_workers(
     assert max(totals) - min(totals) <= 2 * max(sizes)
 
 
+def test_a_small_corpus_is_not_split_below_the_smallest_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rounding the groups up to a multiple of the workers stops at SEGMENT_MIN: a corpus of
+    a few groups' worth stays in as many, not twice as many small segments."""
+    monkeypatch.setattr(build_module, "SEGMENT_MIN", 10_000)
+    monkeypatch.setattr(build_module, "SEGMENT_MAX", 40_000)
+    for files, groups in ((9, 1), (30, 3)):  # not 2 of 4,500 bytes, 4 of 7,500
+        (tmp_path / str(files)).mkdir()
+        assert len(_jobs(_files(str(tmp_path / str(files)), [1_000] * files), 2)) == groups
+
+
 def test_same_answers_whatever_the_grouping(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
