@@ -222,42 +222,21 @@ class TextRanker:
 
     def _read_tops(self, word: str) -> tuple[_Postings, int] | None:
         """The postings of `word` that can rank, from each segment's top list when it has
-        one (no deleted turns, and written for the segment's postings of the word: see
-        `segments._top_lists`), else all of them; and how many turns the top lists leave
-        out. None: no segment has a top list of the word (its postings are read as usual)."""
-        from whoosh.reading import TermNotFound
+        one (`_read_segment`), else all of them; and how many turns the top lists leave
+        out. None: no segment has a top list of the word; its postings, all read, are then
+        kept as `_postings` keeps them."""
+        from .postings import TOP_SUFFIX
 
-        from . import postings as codec
-
-        field, top = self.field, self.field + codec.TOP_SUFFIX
-        key = word.encode("utf-8")
-        shorts: list[Any] = []  # per segment: its top list's term info, or None
-        left_out = 0
-        for seg, _base in self.leaves:
-            shorts.append(None)
-            terms: Any = getattr(seg, "_terms", None)
-            if type(getattr(terms, "_codec", None)) is not codec.CompactCodec:
-                continue
-            try:
-                df = terms.term_info(field, key).doc_frequency()
-                if df < codec.TOP_MIN or seg.has_deletions():
-                    continue
-                short = terms.term_info(top, key)
-            except TermNotFound:
-                continue
-            if short.weight() == -df and not short.is_inlined():
-                shorts[-1] = (short, df)
-                left_out += df - short.doc_frequency()
-        if not left_out:
-            return None
         p = _Postings(array("i"), bytearray(), [], [])
-        for (seg, base), found in zip(self.leaves, shorts, strict=True):  # in docnum order
-            if found is None:
-                self._read_segment(seg, base, field, word, p, None)
-            else:
-                p.df += found[1]
-                _read_compact(seg._terms._postfile, *_extent(found[0]), base, p, None)
-        return p, left_out
+        top = self.field + TOP_SUFFIX
+        shorts = [
+            self._read_segment(seg, base, self.field, word, p, None, top)
+            for seg, base in self.leaves  # in docnum order
+        ]
+        if any(n is not None for n in shorts):  # a top list has no positions: not kept
+            return p, sum(filter(None, shorts))
+        self._keep(word, p)
+        return None
 
     def _single_top(
         self, word: str, p: _Postings, left_out: int, k: int
@@ -536,7 +515,10 @@ class TextRanker:
             self._cache.move_to_end(word)
             return found
         kept = values.setdefault(word, []) if values is not None else None
-        p = self._read(self.field, word, kept)
+        return self._keep(word, self._read(self.field, word, kept))
+
+    def _keep(self, word: str, p: _Postings) -> _Postings:
+        """Cache all of `word`'s postings, `p`, dropping the least recently used."""
         if not p.ids:
             return _NONE
         self._cache[word] = p
@@ -571,22 +553,38 @@ class TextRanker:
         word: str,
         p: _Postings,
         kept: list[Callable[[], Sequence[bytes]]] | None,
-    ) -> None:
-        """Append `word`'s postings in `field` of one segment (`base`: its first docnum)."""
+        top: str | None = None,
+    ) -> int | None:
+        """Append `word`'s postings in `field` of one segment (`base`: its first docnum).
+        With `top` (the field of top lists), only the word's top list there when the
+        segment has a valid one: no deleted turns, and written for its postings of the word
+        (see `segments._top_lists`). Returns how many postings that leaves out (None: all
+        were read)."""
         from whoosh.reading import TermNotFound
 
-        from .postings import CompactCodec
+        from . import postings as codec
 
         terms: Any = getattr(seg, "_terms", None)
-        if type(getattr(terms, "_codec", None)) is not CompactCodec:
+        if type(getattr(terms, "_codec", None)) is not codec.CompactCodec:
             self._read_by_matcher(seg, base, field, word, p, kept)
-            return
+            return None
+        key = word.encode("utf-8")
         try:
-            info = terms.term_info(field, word.encode("utf-8"))
+            info = terms.term_info(field, key)
         except TermNotFound:
-            return
-        p.df += info.doc_frequency()
+            return None
+        df = info.doc_frequency()
+        p.df += df
+        if top is not None and df >= codec.TOP_MIN and not seg.has_deletions():
+            try:
+                short = terms.term_info(top, key)
+            except TermNotFound:
+                short = None
+            if short is not None and short.weight() == -df and not short.is_inlined():
+                _read_compact(terms._postfile, *_extent(short), base, p, kept)
+                return df - short.doc_frequency()
         _read_compact(terms._postfile, *_extent(info), base, p, kept)
+        return None
 
     def _read_by_matcher(
         self,

@@ -96,7 +96,15 @@ def test_top_lists_are_read_instead_of_postings(
     with Archive.build([str(folder)], str(tmp_path / "ix")) as archive:
         ranker = archive.searcher._ranker
         read: list[Any] = []  # segments whose postings were all read
-        monkeypatch.setattr(ranker, "_read_segment", lambda seg, *a: read.append(seg))
+        segment = ranker._read_segment
+
+        def whole(seg: Any, *args: Any) -> int | None:
+            left_out = segment(seg, *args)
+            if left_out is None:
+                read.append(seg)
+            return left_out
+
+        monkeypatch.setattr(ranker, "_read_segment", whole)
         ranked: list[int] = []
         single = ranker._single_by_class
 
