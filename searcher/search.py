@@ -639,11 +639,25 @@ def _preload_lengths(reader: Any, field: str) -> bytes | None:
 
 def _column(reader: Any, field: str) -> list[int]:
     """A NUMERIC field's column, one value per document number, across segments."""
-    out: list[int] = []
-    for seg, _base in reader.leaf_readers():
-        values, shift = _raw_column(seg, field)
-        out += map((-shift).__add__, values) if shift else values
-    return out
+    values, shift = _raw_columns(reader, field)
+    return list(map((-shift).__add__, values))
+
+
+def _raw_columns(reader: Any, field: str, shift: int | None = None) -> tuple[array[int], int]:
+    """A NUMERIC field's column across segments as stored (`_raw_column`), in one array, and
+    the offset of its values: `shift` when given, else the stored layout's."""
+    parts = [_raw_column(seg, field) for seg, _base in reader.leaf_readers()]
+    if shift is None:
+        shift = max((sh for _, sh in parts), default=0)
+    codes = {values.typecode for values, _ in parts}
+    same = len(codes) == 1 and all(sh == shift for _, sh in parts)
+    code = codes.pop() if same else "q"  # as stored, unless layouts differ
+    out = array(code)
+    for values, sh in parts:
+        if sh != shift:  # another column layout (`_raw_column`'s slow path)
+            values = array("q", map((shift - sh).__add__, values))
+        out.extend(values if values.typecode == code else array(code, values))
+    return out, shift
 
 
 def _raw_column(seg: Any, field: str) -> tuple[array[int], int]:
@@ -747,19 +761,8 @@ class DayIndex:
                 deleted = deleted_docs(list(reader.leaf_readers()))
             except Unsupported:
                 deleted = set(range(reader.doc_count_all())) - set(reader.all_doc_ids())
-        columns = [
-            (_raw_column(seg, "day_start"), _raw_column(seg, "day_end"))
-            for seg, _base in reader.leaf_readers()
-        ]
-        shift = max((sh for (_, sh), _ in columns), default=0)
-        codes = {c.typecode for pair in columns for c, _ in pair}
-        code = codes.pop() if len(codes) == 1 else "q"  # as stored, unless layouts differ
-        starts, ends = array(code), array(code)
-        for (first, sh), (last, _) in columns:
-            if sh != shift:  # another column layout (`_raw_column`'s slow path)
-                first, last = (array("q", map((shift - sh).__add__, c)) for c in (first, last))
-            starts.extend(first if first.typecode == code else array(code, first))
-            ends.extend(last if last.typecode == code else array(code, last))
+        starts, shift = _raw_columns(reader, "day_start")
+        ends, _ = _raw_columns(reader, "day_end", shift)
         return cls(starts, ends, shift, deleted)
 
     @property
