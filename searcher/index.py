@@ -588,10 +588,15 @@ def save_files(gen_dir: str, records: Iterable[FileRecord]) -> None:
     rows = list(records)
     stats = marshal.dumps((FORMAT_VERSION, {r.path: (r.size, r.mtime) for r in rows}))
     rest = marshal.dumps(([r.sha1 for r in rows], [r.docs for r in rows]))
-    path = os.path.join(gen_dir, MANIFEST)
+    replace_file(os.path.join(gen_dir, MANIFEST), _PART.pack(len(stats)) + stats + rest)
+
+
+def replace_file(path: str, data: str | bytes) -> None:
+    """Write a file of a generation as a new file renamed into place: a generation starts
+    as hard links to the last one's files, and writing into one would change both."""
     with open(path + ".tmp", "wb") as f:
-        f.write(_PART.pack(len(stats)) + stats + rest)
-    os.replace(path + ".tmp", path)  # never through a hard link into the last generation
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(path + ".tmp", path)
 
 
 def open_whoosh(gen_dir: str) -> Any:

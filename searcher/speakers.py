@@ -806,25 +806,21 @@ def stored_overrides(gen_dir: str) -> str:
 def save_overrides(registry: Registry, gen_dir: str) -> None:
     """Keep the corrections with the index: searches then read names as indexing did. The
     data of every people file goes with them, with its text (`index_registry`)."""
+    import json
+
+    from .index import replace_file
+
     text = overrides_text(registry)
     path = os.path.join(gen_dir, OVERRIDES)
     if text:
-        _replace(path, text)
+        replace_file(path, text)
     elif os.path.exists(path):
         os.remove(path)
-    import json
-
     try:
         parsed = json.dumps([[t, _parsed[t]] for t in registry.texts if t in _parsed])
     except (TypeError, ValueError):  # e.g. a TOML date: such files are parsed again
         parsed = "[]"
-    _replace(os.path.join(gen_dir, PARSED), parsed)
-
-
-def _replace(path: str, text: str) -> None:
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)  # never through a hard link into the last generation
+    replace_file(os.path.join(gen_dir, PARSED), parsed)
 
 
 def index_registry(gen_dir: str) -> Registry:

@@ -93,10 +93,11 @@ class Taxonomy:
     def save(self, folder: str) -> None:
         """Written beside an index generation, so queries and counts know its topic names."""
         data = {t.slug: {"name": t.name, "keys": t.filter_keys()} for t in self.topics}
-        path = os.path.join(folder, TAXONOMY_FILE)
-        with open(path + ".tmp", "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1)
-        os.replace(path + ".tmp", path)  # never through a hard link into the last generation
+        from .index import replace_file
+
+        replace_file(
+            os.path.join(folder, TAXONOMY_FILE), json.dumps(data, ensure_ascii=False, indent=1)
+        )
 
 
 @dataclass(frozen=True, slots=True)
