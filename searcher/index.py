@@ -37,7 +37,7 @@ from .errors import (
 )
 from .model import Transcript, Turn, transcript_from_dict
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 META = "searcher.json"
 #: generation folder names: only these are ever created or removed in an index directory
 GENERATION = re.compile(r"gen-\d{6}")
@@ -51,6 +51,7 @@ NO_DAY_START, NO_DAY_END = 0, 0
 
 def schema() -> Any:
     from whoosh import fields
+    from whoosh.analysis import IDTokenizer
 
     from .analysis import text_analyzer
     from .postings import CompactPositions
@@ -65,6 +66,8 @@ def schema() -> Any:
         text=text,
         # hidden: the postings of a common word that can rank in its best 100 (postings.py)
         text_top=fields.ID(),
+        # hidden: where two common words stand side by side, for phrases (postings.py)
+        text_pair=fields.FieldType(CompactPositions(), IDTokenizer()),
         speaker=fields.STORED(),
         speaker_id=fields.ID(stored=True),
         speaker_keys=fields.KEYWORD(commas=True, scorable=False),

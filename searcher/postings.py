@@ -384,3 +384,26 @@ def top_list(freqs: Sequence[int], lengths: Sequence[int], k: int) -> list[int]:
             room[keys[j]] = left - 1
             out.append(j)
     return out
+
+
+# -- word pairs ------------------------------------------------------------------------------
+#
+# A phrase of common words has tens of thousands of candidate turns (every turn holding all
+# its words), each checked by its positions. A segment also keeps, for every two words that
+# stand side by side there and each have `PAIR_MIN` postings or more in the segment, the pair
+# as one term of the hidden field `PAIR_SUFFIX` ("a b"), with the first word's positions:
+# a two-word phrase is then one posting list, a longer one the phrase of its pairs. Whether
+# a segment holds a pair follows from its words' document frequencies, so a missing pair
+# means the words never stand side by side there. The segment's marker term `PAIR_MARK`
+# records the `PAIR_MIN` it was written with, as its total weight negated: a Whoosh merge
+# copies the pairs (turns deleted, segments joined) and its copy, whose totals are the sums
+# of positive weights, is ignored. A segment without pairs has no marker (nor any phrase
+# with many candidates); ranking.py checks the phrases of such segments by positions.
+
+#: words with fewer postings in a segment form no pairs there (their phrases have few
+#: candidates to check)
+PAIR_MIN = 1024
+#: the pairs of field f are the terms of field f + PAIR_SUFFIX
+PAIR_SUFFIX = "_pair"
+#: the pair field's marker term (no pair of words starts with a control character)
+PAIR_MARK = "\x00"

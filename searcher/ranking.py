@@ -22,9 +22,14 @@ The first unfiltered query on a very common word, for at most `TOP_K` hits, read
 the word's top list in each segment that has one (postings.py: the postings fewer than
 `TOP_K` others of the segment beat), and its total from the segments' document frequencies;
 asked for more hits or with a filter it reads all its postings (~640k for "the" on L; only
-the start of each block, its document numbers and frequencies, is inflated). The first
-on a phrase checks every candidate turn (~50k on L): ~0.15-0.25 s for two words,
-~0.5-0.7 s with "the", whose positions are decoded in every candidate (`_position_keys`).
+the start of each block, its document numbers and frequencies, is inflated).
+
+A phrase with many candidates (its rarest word in `PAIR_CANDIDATES` turns or more) is read
+from word pairs where a segment holds them (postings.py): a two-word phrase's turns are its
+pair's postings; a longer one's are the turns holding all its pairs, each inner word once
+(they can only stand one after the other), or, for three words, the pairs more often than
+the middle word; the rest are checked by the pairs' positions. Segments without pairs check
+their candidates by positions as above.
 """
 
 from __future__ import annotations
@@ -41,8 +46,8 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import accumulate, chain, compress
-from operator import add, itemgetter
+from itertools import accumulate, chain, compress, pairwise
+from operator import add, gt, itemgetter, not_
 from typing import Any
 
 #: decoded postings kept per searcher, counted in postings (~10 bytes each)
@@ -51,6 +56,9 @@ CACHE_POSTINGS = 4_000_000
 CACHE_PHRASES = 64
 #: unfiltered queries whose total and best hits are kept per searcher
 CACHE_RESULTS = 256
+#: a phrase whose rarest word has fewer postings (or under a filter of fewer turns) is
+#: checked by positions, not read from word pairs (postings.py)
+PAIR_CANDIDATES = 2_000
 
 _INT = struct.Struct("!i")  # a posting block's length, as Whoosh writes it
 #: a turn's step between phrase keys (see `_phrase_docs`): above any 2**31 + position, and
@@ -125,6 +133,10 @@ class TextRanker:
         self._avgfl: float | None = None
         self._by_class: dict[str, dict[int, float]] = {}
         self._phrases: OrderedDict[tuple[str, ...], frozenset[int]] = OrderedDict()
+        #: the ranker of the word pairs' field (None: not made yet), and the PAIR_MIN each
+        #: segment's pairs were written with (None: the segment has no valid pairs)
+        self._pair_ranker: TextRanker | None = None
+        self._pair_mins: dict[int, int | None] = {}
         #: unfiltered queries: (total, best hits, how many were asked for)
         self._results: OrderedDict[
             tuple[tuple[str, ...], ...], tuple[int, list[tuple[int, float]], int]
@@ -262,15 +274,22 @@ class TextRanker:
         """(matching turns, each word's postings, where the phrase check last found some
         turns among a word's postings: (turns, places), turns holding every match)."""
         words = list(dict.fromkeys(w for p in parts for w in p))
-        # a phrase word read from disk now keeps its decompressed blocks for this query
+        # a phrase word read from disk now keeps its decompressed blocks for this query,
+        # unless the phrase may be answered without positions (known, or from word pairs)
         fresh: dict[str, list[Callable[[], Sequence[bytes]]]] = {}
-        in_phrases = {w for p in parts if len(p) > 1 for w in p}
+        pairs = self._may_pair(allowed)
+        in_phrases = {
+            w for p in parts if len(p) > 1 and not (pairs or p in self._phrases) for w in p
+        }
         postings = {w: self._postings(w, fresh if w in in_phrases else None) for w in words}
         located: dict[str, tuple[list[int], list[int]]] = {}
         if any(not postings[w].ids for w in words):
             return set(), postings, located
-        # candidates: phrases already checked, then the other words, smallest set first
-        known = [self._phrases.get(p) for p in parts if len(p) > 1]
+        # candidates: phrases already checked (or now from word pairs), then the other
+        # words, smallest set first
+        known = [
+            self._phrase_set(p, postings, fresh, located, allowed) for p in parts if len(p) > 1
+        ]
         sets: list[Any] = sorted((f for f in known if f is not None), key=len)
         covered = {
             w for f, p in zip(known, (p for p in parts if len(p) > 1), strict=True) if f for w in p
@@ -662,6 +681,134 @@ class TextRanker:
                 self._phrases.popitem(last=False)
         return found
 
+    def _may_pair(self, allowed: set[int] | None) -> bool:
+        from .postings import PAIR_SUFFIX
+
+        if allowed is not None and len(allowed) < PAIR_CANDIDATES:
+            return False
+        return self.field + PAIR_SUFFIX in self.searcher.schema
+
+    def _phrase_set(
+        self,
+        words: tuple[str, ...],
+        postings: dict[str, _Postings],
+        fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
+        located: dict[str, tuple[list[int], list[int]]],
+        allowed: set[int] | None,
+    ) -> frozenset[int] | None:
+        """Every live turn holding the phrase, when known or worth finding from word pairs:
+        its rarest word has `PAIR_CANDIDATES` postings or more, and so has the filter."""
+        known = self._phrases.get(words)
+        if known is not None:
+            return known
+        fewest = min(len(postings[w].ids) for w in words)
+        if fewest < PAIR_CANDIDATES or not self._may_pair(allowed):
+            return None
+        found = self._by_pairs(words, postings, fresh, located)
+        if found is not None:
+            self._phrases[words] = found
+            if len(self._phrases) > CACHE_PHRASES:
+                self._phrases.popitem(last=False)
+        return found
+
+    def _by_pairs(
+        self,
+        words: tuple[str, ...],
+        postings: dict[str, _Postings],
+        fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
+        located: dict[str, tuple[list[int], list[int]]],
+    ) -> frozenset[int] | None:
+        """The phrase's live turns: in a segment holding its word pairs (postings.py), the
+        turns where the pairs stand one after the other (a two-word phrase: its pair's
+        postings); elsewhere the candidates checked by positions. None: no segment holds
+        them. Where the pairs' turns were found among each word's postings goes into
+        `located`."""
+        from .postings import PAIR_SUFFIX
+
+        if self._pair_ranker is None:
+            self._pair_ranker = TextRanker(self.searcher, None, self.field + PAIR_SUFFIX)
+        pairs = self._pair_ranker
+        rest: list[tuple[int, int]] = []  # document numbers of segments without the pairs
+        for seg, base in self.leaves:
+            if not self._holds_pairs(seg, base, words):
+                rest.append((base, base + seg.doc_count_all()))
+        if len(rest) == len(self.leaves):
+            return None
+        keys = tuple(f"{a} {b}" for a, b in pairwise(words))
+        read = {k: pairs._postings(k) for k in dict.fromkeys(keys)}
+        found: set[int] = set()
+        places: dict[str, tuple[list[int], list[int]]] = {}
+        if all(p.ids for p in read.values()):
+            first, *others = sorted((p.ids for p in read.values()), key=len)
+            found.update(first)
+            for other in others:
+                found.intersection_update(other)
+        if len(keys) > 1 and found:
+            # pairs all present, every inner word once: they can only stand one after
+            # the other; elsewhere their positions tell
+            ordered = sorted(found)
+            again = 0  # a non-zero byte: an inner word more than once in that turn
+            for w in dict.fromkeys(words):
+                p = postings[w]
+                at = places[w] = (ordered, _where(p.ids, ordered))
+                if w in words[1:-1]:
+                    freqs = p.freqs
+                    if isinstance(freqs, bytearray):
+                        row = bytes(map(freqs.__getitem__, at[1])).translate(_NOT_ONE)
+                    else:
+                        row = bytes(freqs[j] != 1 for j in at[1])
+                    again |= int.from_bytes(row, "big")
+            if again:
+                twice = list(compress(ordered, again.to_bytes(len(ordered), "big")))
+                found.difference_update(twice)
+                if len(words) == 3:
+                    sure, twice = _surely(twice, read[keys[0]], read[keys[1]], postings[words[1]])
+                    found.update(sure)
+                if twice:
+                    found |= pairs._phrase_docs(keys, set(twice), read, {}, {})
+        elsewhere = self._within(words, postings, rest)
+        if elsewhere:
+            found |= self._phrase_docs(words, elsewhere, postings, fresh, {})
+        else:  # the pairs' turns hold every match
+            located.update(places)
+        return frozenset(found - self.deleted)
+
+    def _holds_pairs(self, seg: Any, base: int, words: tuple[str, ...]) -> bool:
+        """Whether the segment holds every pair of the phrase's words that stand side by
+        side in it: its marker is valid and each word has the marker's PAIR_MIN postings."""
+        from whoosh.reading import TermNotFound
+
+        from .postings import PAIR_MARK
+
+        if base not in self._pair_mins:
+            assert self._pair_ranker is not None
+            try:
+                mark = seg.term_info(self._pair_ranker.field, PAIR_MARK).weight()
+            except TermNotFound:
+                mark = 0.0
+            self._pair_mins[base] = int(-mark) if mark < 0 else None
+        least = self._pair_mins[base]
+        return least is not None and all(
+            seg.doc_frequency(self.field, w) >= least for w in dict.fromkeys(words)
+        )
+
+    def _within(
+        self, words: tuple[str, ...], postings: dict[str, _Postings], ranges: list[tuple[int, int]]
+    ) -> set[int]:
+        """The live turns holding every word, among the document numbers of `ranges`."""
+        out: set[int] = set()
+        for lo, hi in ranges:
+            cuts = []
+            for w in dict.fromkeys(words):
+                ids = postings[w].ids
+                cuts.append(ids[bisect_left(ids, lo) : bisect_left(ids, hi)])
+            first, *others = sorted(cuts, key=len)
+            here = set(first)
+            for other in others:
+                here.intersection_update(other)
+            out |= here
+        return out - self.deleted
+
     def _phrase_docs(
         self,
         words: tuple[str, ...],
@@ -1040,6 +1187,19 @@ def _places(p: _Postings, docs: list[int], near: tuple[list[int], list[int]] | N
     if len(near[0]) == len(docs):
         return near[1]
     return list(compress(near[1], map(set(docs).__contains__, near[0])))
+
+
+def _surely(
+    twice: list[int], first: _Postings, second: _Postings, middle: _Postings
+) -> tuple[list[int], list[int]]:
+    """`twice` (sorted turns holding both pairs of a three-word phrase, its middle word more
+    than once) as (matches, turns to check): where the pairs occur more often than the
+    middle word, one of its places has both, as each pair's occurrence stands at one."""
+    first_n, second_n, middle_n = (
+        map(p.freqs.__getitem__, _where(p.ids, twice)) for p in (first, second, middle)
+    )
+    sure = list(map(gt, map(add, first_n, second_n), middle_n))
+    return list(compress(twice, sure)), list(compress(twice, map(not_, sure)))
 
 
 def _holds(ids: array[int], d: int) -> bool:

@@ -16,6 +16,7 @@ positions takes its terms from `analysis.index_terms` and its posting values fro
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 #: a value of an ID/KEYWORD/NUMERIC field recurs in every turn of a record: its postings are
@@ -25,6 +26,7 @@ _CACHE_MAX = 4_096
 #: values longer than this are not remembered: a record's participants (`--with`, on its first
 #: turn only, repeated per turn) never recur and take kilobytes each
 _CACHE_VALUE_MAX = 256
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 class SegmentBuilder:
@@ -62,6 +64,8 @@ class SegmentBuilder:
         return self._docnum if self.segment is not None else 0
 
     def _start(self) -> None:
+        from .postings import PAIR_SUFFIX
+
         self.segment = self.codec.new_segment(self.storage, "MAIN")
         self._perdoc = self.codec.per_document_writer(self.storage, self.segment)
         #: field -> term bytes (str for a text field) -> [docnum, weight, value, docnum, …]
@@ -70,6 +74,11 @@ class SegmentBuilder:
         self._text: set[str] = set()
         #: field -> docnum -> length, for scorable fields
         self._lengths: dict[str, dict[int, int]] = {}
+        #: text field with a pair field -> (docnum, its terms, their positions or None when
+        #: they are 0, 1, 2, …) of each turn, for `_pairs`
+        self._turns: dict[str, list[tuple[int, list[str], list[int] | None]]] = {
+            name: [] for name in self._fast if name + PAIR_SUFFIX in self.schema
+        }
         self._docnum = 0
         self.chars = 0
 
@@ -148,6 +157,11 @@ class SegmentBuilder:
         positions: dict[str, list[int]] = {}
         get = positions.get
         terms = index_terms(text)
+        turns = self._turns.get(name)
+        if turns is not None and terms:
+            words = list(map(_first, terms))
+            plain = terms[-1][1] == len(terms) - 1  # no joined compound: positions 0, 1, …
+            turns.append((docnum, words, None if plain else list(map(_second, terms))))
         for term, pos in terms:
             found = get(term)
             if found is None:
@@ -188,7 +202,7 @@ class SegmentBuilder:
         """Write the postings and close the segment; returns it (None when nothing was added)."""
         from whoosh.util.numeric import length_to_byte
 
-        from .postings import TOP_SUFFIX
+        from . import postings as codec
 
         segment = self.segment
         if segment is None:
@@ -197,7 +211,7 @@ class SegmentBuilder:
         writer = self.codec.field_writer(self.storage, segment)
         schema = self.schema
         for name in sorted(self._postings):
-            terms = self._postings[name]
+            terms = words = self._postings[name]
             if name in self._text:
                 terms = {term.encode("utf-8"): posts for term, posts in terms.items()}
             lengths = self._lengths.get(name, {})
@@ -207,12 +221,22 @@ class SegmentBuilder:
             writer.start_field(name, schema[name])
             _write_terms(writer, terms, coded)
             writer.finish_field()
-            top = name + TOP_SUFFIX
+            top = name + codec.TOP_SUFFIX
             if name in self._fast and top in schema:
                 found, totals = _top_lists(terms, coded)
                 if found:  # after `name`: a field's number, its terms' key prefix, grows
                     writer.start_field(top, schema[top])
                     _write_terms(writer, found, {}, totals)
+                    writer.finish_field()
+            turns = self._turns.get(name)
+            if turns:
+                field = schema[name + codec.PAIR_SUFFIX]
+                pairs = _pairs(words, turns, codec.PAIR_MIN, field.format.encode)
+                if pairs:  # else no two common words: the segment's phrases have few candidates
+                    mark = codec.PAIR_MARK.encode("utf-8")
+                    pairs[mark] = [0, 1.0, field.format.encode([0])]
+                    writer.start_field(name + codec.PAIR_SUFFIX, field)
+                    _write_terms(writer, pairs, {}, {mark: -float(codec.PAIR_MIN)})
                     writer.finish_field()
         writer.close()
         segment.set_doc_count(self._docnum)
@@ -220,6 +244,7 @@ class SegmentBuilder:
             segment.create_compound_file(self.storage)
         self.segment = None
         self._postings, self._lengths, self._text = {}, {}, set()
+        self._turns = {name: [] for name in self._turns}
         self._cache.clear()
         self.chars = 0
         return segment
@@ -274,7 +299,8 @@ def _write_terms(
     of Python a word there, most words having 1-3 postings): a word's blocks and term info
     are built here, its postings go out with the field's in large writes. A lone posting is
     not inlined, as with Whoosh's `inlinelimit=1`. `lengths`: document -> length byte;
-    `totals`: a total weight to write instead of the postings' (see `_top_lists`)."""
+    `totals`: a total weight to write instead of the postings', for the words it holds (see
+    `_top_lists`, `PAIR_MARK`)."""
     from array import array
 
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -311,7 +337,7 @@ def _write_terms(
         else:
             data, total, low, high, maxweight = _blocks(posts, step, get_length, compression)
         if totals is not None:
-            total = totals[btext]
+            total = totals.get(btext, total)
         info = pack_info(0, total, n // 3, low, high, maxweight, posts[0], posts[-3])
         keys.append(prefix + btext)
         infos.append(info + pack_long(offset) + pack_int(len(data)))
@@ -355,6 +381,63 @@ def _top_lists(
         found[btext] = [x for j in kept for x in (ids[j], weights[j], b"")]
         totals[btext] = -float(n)
     return found, totals
+
+
+def _pairs(
+    postings: dict[str, list[Any]],
+    turns: list[tuple[int, list[str], list[int] | None]],
+    least: int,
+    encode: Callable[[list[int]], bytes],
+) -> dict[bytes, list[Any]]:
+    """The pair terms (postings.py) of a segment's text field, whose words' postings are
+    `postings`, from its `turns` (docnum, terms, their positions or None for 0, 1, …):
+    "a b" -> [docnum, frequency, positions of a, …], for each a at p and b at p + 1 where a
+    and b each have `least` postings or more."""
+    from itertools import compress
+    from operator import and_
+
+    frequent = {w for w, posts in postings.items() if len(posts) >= 3 * least}
+    found: dict[str, list[Any]] = {}
+    if not frequent:
+        return {}
+    single: dict[int, bytes] = {}  # the value of a pair seen once, at that position
+    one = 1.0  # one float object for the weight of every pair seen once in its turn
+    is_frequent = frequent.__contains__
+    for j, (docnum, words, places) in enumerate(turns):
+        turns[j] = None  # type: ignore[call-overload]  # each turn's terms freed once used
+        flags = bytes(map(is_frequent, words))
+        here: dict[str, list[int]] = {}
+        if places is None:
+            for i in compress(range(len(words) - 1), map(and_, flags, flags[1:])):
+                key = words[i] + " " + words[i + 1]
+                at = here.get(key)
+                if at is None:
+                    here[key] = [i]
+                else:
+                    at.append(i)
+        else:  # joined compounds share their first part's position
+            by_place: dict[int, list[str]] = {}
+            for word, q, flag in zip(words, places, flags, strict=True):
+                if flag:
+                    by_place.setdefault(q, []).append(word)
+            for q, firsts in by_place.items():  # in increasing order
+                for b in dict.fromkeys(by_place.get(q + 1, ())):
+                    for a in dict.fromkeys(firsts):
+                        here.setdefault(a + " " + b, []).append(q)
+        for key, poses in here.items():
+            if len(poses) == 1:
+                value = single.get(poses[0])
+                if value is None:
+                    value = single[poses[0]] = encode(poses)
+                weight = one
+            else:
+                value, weight = encode(poses), float(len(poses))
+            posts = found.get(key)
+            if posts is None:
+                found[key] = [docnum, weight, value]
+            else:
+                posts += (docnum, weight, value)
+    return {key.encode("utf-8"): posts for key, posts in found.items()}
 
 
 def _add_terms(table: Any, keys: list[bytes], values: list[bytes]) -> None:
