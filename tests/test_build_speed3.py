@@ -4,10 +4,14 @@ writes a batch at a time, hold the bytes Whoosh's own writer writes one document
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searcher import index as store
 from searcher import segments
@@ -101,3 +105,42 @@ def test_columns_are_whooshs_whatever_the_batches(
     with ix.searcher() as s:
         stored = [s.stored_fields(d) for d in range(s.doc_count_all())]
     assert stored == [{k: v for k, v in t.items() if ix.schema[k].stored} for t in turns]
+
+
+FIELDS = {
+    "id": st.from_regex(r"r[0-9]#[0-9]", fullmatch=True),
+    "doc_id": st.sampled_from(["r1", "r2"]),
+    "turn": st.integers(0, 3),
+    "text": st.lists(st.sampled_from(["grain", "Petrov", "talks", "the"]), max_size=4).map(
+        " ".join
+    ),
+    "kind": st.sampled_from(["labelled", "narrative"]),
+    "day_start": st.integers(0, 800_000),
+    "day_end": st.integers(0, 800_000),
+    "speaker": st.sampled_from(["Ivan Petrov", "Anna Smirnova"]),
+    "label": st.sampled_from(["PETROV:", "SMIRNOVA:"]),
+}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.fixed_dictionaries({}, optional=FIELDS), min_size=1, max_size=12),
+    st.integers(1, 5),
+)
+def test_any_fields_missing_anywhere(turns: list[dict[str, Any]], batch: int) -> None:
+    """Gaps in every column anywhere: turns without stored fields, text or days."""
+    from whoosh.filedb.filestore import FileStorage
+
+    with pytest.MonkeyPatch.context() as mp, tempfile.TemporaryDirectory() as folder:
+        mp.setattr(segments, "_BATCH", batch)
+        ix = FileStorage(os.path.join(folder, "b")).create().create_index(store.schema())
+        builder = SegmentBuilder(ix.storage, ix.schema, store.codec())
+        for fields in turns:
+            builder.add(fields)
+        found, lengths = _segment_files(ix.storage, builder.finish())
+        expected, whooshs = _by_whoosh(Path(folder) / "w", turns)
+        assert lengths == whooshs
+        columns = {name for name in expected if name.endswith(".col")}
+        assert {name for name in found if name.endswith(".col")} == columns
+        for name in columns:  # (postings: test_segments.py)
+            assert found[name] == expected[name], name
