@@ -68,6 +68,7 @@ class SegmentBuilder:
 
         self.segment = self.codec.new_segment(self.storage, "MAIN")
         self._perdoc = self.codec.per_document_writer(self.storage, self.segment)
+        self._columns = _DocColumns(self._perdoc, self.schema)
         #: field -> term bytes (str for a text field) -> [docnum, weight, value, docnum, …]
         self._postings: dict[str, dict[Any, list[Any]]] = {}
         #: fields whose terms are keyed by str
@@ -88,9 +89,7 @@ class SegmentBuilder:
             self._start()
         docnum = self._docnum
         perdoc = self._perdoc
-        columns: _DocColumns | None = getattr(self, "_columns", None)
-        if columns is None or columns.perdoc is not perdoc:  # a new segment
-            columns = self._columns = _DocColumns(perdoc, self.schema)
+        columns = self._columns
         plan = columns.plan
         stored: dict[str, Any] = {}
         perdoc.start_doc(docnum)
