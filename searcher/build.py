@@ -398,7 +398,12 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(
-    gen_dir: str, schema: Any, format: str | None, registry: Registry | None, matcher: Matcher
+    gen_dir: str,
+    schema: Any,
+    format: str | None,
+    registry: Registry | None,
+    matcher: Matcher,
+    parent: int,
 ) -> None:
     from whoosh.filedb.filestore import FileStorage
 
@@ -412,7 +417,9 @@ def _init_worker(
     gc.set_threshold(50_000, 20, 100)
     _WORKER.update(format=format, registry=registry, matcher=matcher, builder=builder)
     _WORKER["stems"] = len(STEMS.cache)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # the writer's pid as it gave it: killed before this ran, this worker's parent is already
+    # another (init), and waiting for that one to change would keep the worker forever
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -505,7 +512,7 @@ def _index_all(
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     jobs = _jobs(paths, workers)
-    initargs = (builder.storage.folder, builder.schema, format, registry, matcher)
+    initargs = (builder.storage.folder, builder.schema, format, registry, matcher, os.getpid())
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=initargs)
 
     def submit(job: str | list[str]) -> str | Future[Any]:

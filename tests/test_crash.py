@@ -246,3 +246,28 @@ def test_kill_real_subprocess(crash_env: tuple[Path, str, dict[str, Any]]) -> No
     assert snapshot(index_dir) == baseline
     assert killed >= 1
     print(f"\nreal subprocess kills survived: {killed}")
+
+
+def test_worker_outlived_by_its_writer_from_the_start_leaves(tmp_path: Path) -> None:
+    """A writer killed after forking a parser but before the parser's start-up leaves it
+    with init as its parent from the start: it must still notice and leave, not wait for
+    jobs forever (such a worker once held the test run's output open after the suite)."""
+    from searcher import build, index
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a writer's pid no longer running
+
+    def parser() -> None:
+        try:
+            build._init_worker(str(tmp_path), index.schema(), None, None, None, gone.pid)  # type: ignore[arg-type]
+        except BaseException:
+            os._exit(3)
+        time.sleep(60)  # waiting for jobs
+        os._exit(0)
+
+    proc = multiprocessing.get_context("fork").Process(target=parser)
+    proc.start()
+    proc.join(20)
+    if proc.exitcode is None:
+        proc.kill()
+    assert proc.exitcode == 1
