@@ -141,6 +141,16 @@ def test_malformed_xml_reports_line_and_column(tmp_path: Path) -> None:
     assert e.value.line == 4 and "column" in str(e.value)
 
 
+def test_unknown_encoding_in_the_declaration(tmp_path: Path) -> None:
+    """A mistyped encoding name (found by the fuzz test) is the file's fault, said so."""
+    f = tmp_path / "typo.xml"
+    head = TEI_HEAD.replace('encoding="UTF-8"', 'encoding="uuf-8"', 1)
+    assert head != TEI_HEAD
+    f.write_text(head + '<div type="document"><p>Ivan Petrov said hello.</p></div>\n')
+    with pytest.raises(ReadError, match="names an unknown encoding: uuf-8"):
+        read_file(str(f), "frus")
+
+
 def test_tei_without_documents(tmp_path: Path) -> None:
     f = tmp_path / "empty.xml"
     f.write_text(TEI_HEAD + '<div type="chapter"><p>Nothing.</p></div></body></text></TEI>\n')

@@ -71,6 +71,8 @@ def iter_transcripts(path: str) -> Iterator[Transcript]:
         ) from None
     except DefusedXmlException as e:
         raise ReadError(path, f"refused unsafe XML ({type(e).__name__})") from None
+    except LookupError as e:  # raised by the parser for the declaration's encoding name
+        raise ReadError(path, f"cannot be decoded: the XML declaration names an {e}") from None
     if not found:
         raise ReadError(path, 'TEI file without any div[@type="document"]: nothing to index')
 
