@@ -407,3 +407,28 @@ PAIR_MIN = 1024
 PAIR_SUFFIX = "_pair"
 #: the pair field's marker term (no pair of words starts with a control character)
 PAIR_MARK = "\x00"
+
+
+def pair_weight(pair: int, first: int, second: int) -> float:
+    """A pair posting's weight: how often the pair stands in the turn and how often each of
+    its words does, as bytes 0, 1 and 2 of an integer (a float holds it exactly), so that a
+    phrase answered by pairs is ranked without reading its words' postings; where a word
+    occurs 256 times or more, minus the pair's frequency alone."""
+    if first < 256 and second < 256:
+        return float(pair | first << 8 | second << 16)
+    return -float(pair)
+
+
+def pair_counts(
+    weights: Sequence[float],
+) -> tuple[bytearray | array[float], bytes | None, bytes | None]:
+    """From pair postings' weights (`pair_weight`): each pair's frequency (bytes, or floats
+    where one of them packs no word frequencies), and its first and second word's (None
+    then)."""
+    if min(weights, default=256) > 255:  # none below 256: all packed
+        packed = array("I", map(int, weights))
+        if _SWAP:
+            packed.byteswap()
+        raw = packed.tobytes()
+        return bytearray(raw[0::4]), raw[1::4], raw[2::4]
+    return array("f", (-w if w < 0 else int(w) & 255 for w in weights)), None, None

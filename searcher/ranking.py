@@ -71,7 +71,7 @@ class _Postings:
     """One word's postings over every segment (deleted turns included), in docnum order.
     (A plain class: a dataclass costs every search ~0.7 ms to create at import.)"""
 
-    __slots__ = ("blocks", "classes", "df", "freqs", "ids", "pairs", "starts")
+    __slots__ = ("blocks", "classes", "df", "freqs", "ids", "pairs", "starts", "words")
 
     def __init__(
         self,
@@ -93,6 +93,9 @@ class _Postings:
         self.classes: list[tuple[float, int, int]] | None = None
         #: turns holding the word, deleted ones included (as Whoosh counts for its idf)
         self.df = 0
+        #: a word pair's postings: its first and second word's frequency bytes in each turn
+        #: (None: not known for every posting, see postings.pair_weight)
+        self.words: tuple[bytes, bytes] | None = None
 
 
 _NONE = _Postings(array("i"), array("f"), [], [])
@@ -207,7 +210,8 @@ class TextRanker:
             if allowed is None and isinstance(found.freqs, bytearray):
                 return self._single_by_class(word, found, k)
             return self._single(word, found, allowed, k)
-        docs, postings, located = self._match(parts, allowed)
+        alone = self._from_pairs(parts[0]) if allowed is None and len(parts) == 1 else None
+        docs, postings, located = alone or self._match(parts, allowed)
         if not k or not docs:
             return len(docs), []
         ordered = sorted(docs)
@@ -735,7 +739,7 @@ class TextRanker:
         if len(rest) == len(self.leaves):
             return None
         keys = tuple(f"{a} {b}" for a, b in pairwise(words))
-        read = {k: pairs._postings(k) for k in dict.fromkeys(keys)}
+        read = {key: self._pair(key) for key in dict.fromkeys(keys)}
         found: set[int] = set()
         places: dict[str, tuple[list[int], list[int]]] = {}
         if all(p.ids for p in read.values()):
@@ -748,9 +752,12 @@ class TextRanker:
             # the other; elsewhere their positions tell
             ordered = sorted(found)
             again = 0  # a non-zero byte: an inner word more than once in that turn
+            where: dict[int, list[int]] = {}  # words given a pair's postings share them
             for w in dict.fromkeys(words):
                 p = postings[w]
-                at = places[w] = (ordered, _where(p.ids, ordered))
+                if id(p.ids) not in where:
+                    where[id(p.ids)] = _where(p.ids, ordered)
+                at = places[w] = (ordered, where[id(p.ids)])
                 if w in words[1:-1]:
                     freqs = p.freqs
                     if isinstance(freqs, bytearray):
@@ -772,6 +779,66 @@ class TextRanker:
         else:  # the pairs' turns hold every match
             located.update(places)
         return frozenset(found - self.deleted)
+
+    def _pair(self, key: str) -> _Postings:
+        """A word pair's postings (cached), each weight unpacked into the pair's frequency
+        and its words' (`postings.pair_counts`)."""
+        from .postings import pair_counts
+
+        assert self._pair_ranker is not None
+        pairs = self._pair_ranker
+        found = pairs._cache.get(key)
+        if found is not None:
+            pairs._cache.move_to_end(key)
+            return found
+        p = pairs._read(pairs.field, key, None)
+        p.freqs, first, second = pair_counts(p.freqs)
+        p.words = None if first is None or second is None else (first, second)
+        return pairs._keep(key, p)
+
+    def _from_pairs(
+        self, words: tuple[str, ...]
+    ) -> tuple[set[int], dict[str, _Postings], dict[str, tuple[list[int], list[int]]]] | None:
+        """`_match` for a phrase alone whose pairs every segment holds, with every word's
+        frequency in them: no word's postings are read. Each word's postings are those of
+        a pair it stands in, with its frequencies (they hold every turn of the phrase).
+        None: not so (or few candidates: the positions are checked then)."""
+        from .postings import PAIR_SUFFIX
+
+        if len(words) < 2 or len(set(words)) >= 8 or not self._may_pair(None):
+            return None
+        if self._pair_ranker is None:
+            self._pair_ranker = TextRanker(self.searcher, None, self.field + PAIR_SUFFIX)
+        if not all(self._holds_pairs(seg, base, words) for seg, base in self.leaves):
+            return None
+        df = {w: sum(seg.doc_frequency(self.field, w) for seg, _ in self.leaves) for w in words}
+        if min(df.values()) < PAIR_CANDIDATES:
+            return None
+        keys = [f"{a} {b}" for a, b in pairwise(words)]
+        read = {key: self._pair(key) for key in keys}
+        if any(p.ids and p.words is None for p in read.values()):
+            return None
+        postings: dict[str, _Postings] = {}
+        for i, w in reversed(list(enumerate(words))):  # a word's first pair: its frequency
+            p = read[keys[min(i, len(keys) - 1)]]
+            mine = _Postings(p.ids, bytearray(p.words[i == len(keys)] if p.words else b""), [], [])
+            mine.df = df[w]
+            postings[w] = mine
+            if w not in self._scorers:
+                scorer = self._bm25(w, df[w])
+                if scorer is not None:
+                    self._scorers[w] = scorer
+        located: dict[str, tuple[list[int], list[int]]] = {}
+        if any(not p.ids for p in read.values()):
+            return set(), postings, located
+        known = self._phrases.get(words)
+        if known is None:
+            known = self._by_pairs(words, postings, {}, located)
+            assert known is not None  # every segment holds the pairs
+            self._phrases[words] = known
+            if len(self._phrases) > CACHE_PHRASES:
+                self._phrases.popitem(last=False)
+        return set(known), postings, located
 
     def _holds_pairs(self, seg: Any, base: int, words: tuple[str, ...]) -> bool:
         """Whether the segment holds every pair of the phrase's words that stand side by
@@ -1169,6 +1236,8 @@ def _given(values: Sequence[bytes]) -> Sequence[bytes]:
 def _where(ids: array[int], docs: list[int]) -> list[int]:
     """Where each of `docs` (sorted; all among `ids`) is in `ids`: by bisection for a few,
     else by one C-level pass over `ids`."""
+    if len(docs) == len(ids):
+        return list(range(len(ids)))
     if len(docs) * 16 < len(ids):
         out, lo = [], 0
         for d in docs:

@@ -396,28 +396,32 @@ def _pairs(
 ) -> dict[bytes, list[Any]]:
     """The pair terms (postings.py) of a segment's text field, whose words' postings are
     `postings`, from its `turns` (docnum, terms, their positions or None for 0, 1, …):
-    "a b" -> [docnum, frequency, positions of a, …], for each a at p and b at p + 1 where a
-    and b each have `least` postings or more."""
+    "a b" -> [docnum, weight, positions of a, …], for each a at p and b at p + 1 where a
+    and b each have `least` postings or more. The weight packs the pair's frequency in the
+    turn and its words' (`postings.pair_weight`)."""
+    from collections import Counter
     from itertools import compress
     from operator import and_
+
+    from .postings import pair_weight
 
     frequent = {w for w, posts in postings.items() if len(posts) >= 3 * least}
     found: dict[str, list[Any]] = {}
     if not frequent:
         return {}
     single: dict[int, bytes] = {}  # the value of a pair seen once, at that position
-    one = 1.0  # one float object for the weight of every pair seen once in its turn
+    weights: dict[tuple[int, int, int], float] = {}  # one float object per weight
     is_frequent = frequent.__contains__
     for j, (docnum, words, places) in enumerate(turns):
         turns[j] = None  # type: ignore[call-overload]  # each turn's terms freed once used
         flags = bytes(map(is_frequent, words))
-        here: dict[str, list[int]] = {}
+        here: dict[tuple[str, str], list[int]] = {}
         if places is None:
             for i in compress(range(len(words) - 1), map(and_, flags, flags[1:])):
-                key = words[i] + " " + words[i + 1]
-                at = here.get(key)
+                pair = (words[i], words[i + 1])
+                at = here.get(pair)
                 if at is None:
-                    here[key] = [i]
+                    here[pair] = [i]
                 else:
                     at.append(i)
         else:  # joined compounds share their first part's position
@@ -428,15 +432,22 @@ def _pairs(
             for q, firsts in by_place.items():  # in increasing order
                 for b in dict.fromkeys(by_place.get(q + 1, ())):
                     for a in dict.fromkeys(firsts):
-                        here.setdefault(a + " " + b, []).append(q)
-        for key, poses in here.items():
+                        here.setdefault((a, b), []).append(q)
+        if not here:
+            continue
+        counts = Counter(words)
+        for (a, b), poses in here.items():
             if len(poses) == 1:
                 value = single.get(poses[0])
                 if value is None:
                     value = single[poses[0]] = encode(poses)
-                weight = one
             else:
-                value, weight = encode(poses), float(len(poses))
+                value = encode(poses)
+            n = (len(poses), counts[a], counts[b])
+            weight = weights.get(n)
+            if weight is None:
+                weight = weights[n] = pair_weight(*n)
+            key = a + " " + b
             posts = found.get(key)
             if posts is None:
                 found[key] = [docnum, weight, value]

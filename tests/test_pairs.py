@@ -279,10 +279,10 @@ def test_same_answers_as_without_pairs(
 # -- the pair terms as written ---------------------------------------------------------------
 
 
-def _expected_pairs(seg: Any, least: int) -> dict[str, dict[int, list[int]]]:
+def _expected_pairs(seg: Any, least: int) -> dict[str, dict[int, tuple[float, list[int]]]]:
     """The pairs the segment should hold, from its own `text` postings: "a b" -> document
-    number -> the positions p of a where b stands at p + 1, for a, b of `least` postings
-    or more."""
+    number -> (weight, the positions p of a where b stands at p + 1), for a, b of `least`
+    postings or more."""
     words: dict[str, dict[int, list[int]]] = {}
     for btext in seg.lexicon("text"):
         word = btext.decode("utf-8")
@@ -293,20 +293,21 @@ def _expected_pairs(seg: Any, least: int) -> dict[str, dict[int, list[int]]]:
         while m.is_active():
             found[m.id()] = list(m.value_as("positions"))
             m.next()
-    out: dict[str, dict[int, list[int]]] = {}
+    out: dict[str, dict[int, tuple[float, list[int]]]] = {}
     for a, a_docs in words.items():
         for b, b_docs in words.items():
             for d in a_docs.keys() & b_docs.keys():
                 after = set(b_docs[d])
                 starts = [p for p in a_docs[d] if p + 1 in after]
-                if starts:
-                    out.setdefault(f"{a} {b}", {})[d] = starts
+                if starts:  # the weight packs the pair's and its words' frequencies
+                    weight = postings.pair_weight(len(starts), len(a_docs[d]), len(b_docs[d]))
+                    out.setdefault(f"{a} {b}", {})[d] = (weight, starts)
     return out
 
 
-def _written_pairs(seg: Any) -> dict[str, dict[int, tuple[int, list[int]]]]:
-    """The segment's pair terms but the marker: "a b" -> docnum -> (frequency, positions)."""
-    out: dict[str, dict[int, tuple[int, list[int]]]] = {}
+def _written_pairs(seg: Any) -> dict[str, dict[int, tuple[float, list[int]]]]:
+    """The segment's pair terms but the marker: "a b" -> docnum -> (weight, positions)."""
+    out: dict[str, dict[int, tuple[float, list[int]]]] = {}
     for btext in seg.lexicon(PAIR_FIELD):
         pair = btext.decode("utf-8")
         if pair == postings.PAIR_MARK:
@@ -314,7 +315,7 @@ def _written_pairs(seg: Any) -> dict[str, dict[int, tuple[int, list[int]]]]:
         m = seg.postings(PAIR_FIELD, pair)
         found = out[pair] = {}
         while m.is_active():
-            found[m.id()] = (round(m.weight()), list(m.value_as("positions")))
+            found[m.id()] = (m.weight(), list(m.value_as("positions")))
             m.next()
     return out
 
@@ -344,7 +345,7 @@ def test_pair_terms_as_written(tmp_path: Path, least: int) -> None:
             written = _written_pairs(seg)
             assert set(written) == set(expected)
             for pair, docs in expected.items():
-                assert written[pair] == {d: (len(p), p) for d, p in docs.items()}, pair
+                assert written[pair] == docs, pair
                 assert seg.doc_frequency(PAIR_FIELD, pair) == len(docs)
             total += len(written)
         assert total > 20
@@ -555,3 +556,51 @@ def test_phrase_matches_equal_a_brute_force(
                 assert found.total == len(found.hits)
     finally:
         shutil.rmtree(root)
+
+
+def test_a_phrase_alone_reads_no_word_postings(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phrase alone, unfiltered, is ranked from its pairs' postings only: each pair's
+    weight holds its words' frequencies in the turn (postings.pair_weight)."""
+    fields: list[str] = []
+    read = TextRanker._read
+
+    def spy(self: TextRanker, field: str, word: str, kept: Any) -> Any:
+        fields.append(field)
+        return read(self, field, word, kept)
+
+    monkeypatch.setattr(TextRanker, "_read", spy)
+    with Archive.open(str(fresh / "pairs")) as ours, Archive.open(str(fresh / "plain")) as plain:
+        for q in ('"the sea"', '"the sea and the"', '"net of the net"', '"the the sea"'):
+            fields.clear()
+            found = ours.search(q, limit=5)
+            assert found.total and set(fields) == {PAIR_FIELD}, (q, fields)
+            expected = plain.search(q, limit=5)
+            assert [(h.id, h.score) for h in found.hits] == [(h.id, h.score) for h in expected.hits]
+            assert found.total == expected.total
+
+
+def test_a_word_256_times_in_a_turn(tmp_path: Path) -> None:
+    """A pair whose word occurs 256 times or more in a turn cannot pack the frequencies:
+    its phrases are ranked from the words' postings, with the same answers."""
+    _corpus(tmp_path / "corpus", 5, n=12)
+    front = "---\ntitle: Long\ndate: 1970-05-05\nsource: invented\n---\n"
+    long = "Petrov: " + "the sea and " * 260 + "the boat.\n\nSmirnova: the sea.\n"
+    (tmp_path / "corpus" / "long.md").write_text(front + long)
+    _build(tmp_path / "corpus", tmp_path / "pairs", 3)
+    _build(tmp_path / "corpus", tmp_path / "plain", NO_PAIRS)
+    with (
+        Archive.open(str(tmp_path / "pairs")) as ours,
+        Archive.open(str(tmp_path / "plain")) as plain,
+    ):
+        weights = []
+        for seg, _ in _segments(ours):
+            if (PAIR_FIELD, "the sea") in seg:
+                m = seg.postings(PAIR_FIELD, "the sea")
+                while m.is_active():
+                    weights.append(m.weight())
+                    m.next()
+        assert weights and min(weights) < 0  # the long turn's: not packed
+        queries = ['"the sea"', '"the sea and"', '"sea and the"', '"and the boat"', '"the boat"']
+        assert _assert_same(ours, plain, queries) == len(queries)
