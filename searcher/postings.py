@@ -411,24 +411,32 @@ PAIR_MARK = "\x00"
 
 def pair_weight(pair: int, first: int, second: int) -> float:
     """A pair posting's weight: how often the pair stands in the turn and how often each of
-    its words does, as bytes 0, 1 and 2 of an integer (a float holds it exactly), so that a
-    phrase answered by pairs is ranked without reading its words' postings; where a word
-    occurs 256 times or more, minus the pair's frequency alone."""
+    its words does, less one, as bytes 0, 1 and 2 of an integer (a float holds it exactly;
+    words seen once give the pair's frequency alone, and a block of such weights is not
+    written at all), so that a phrase answered by pairs is ranked without reading its words'
+    postings; where a word occurs 256 times or more, minus the pair's frequency."""
     if first < 256 and second < 256:
-        return float(pair | first << 8 | second << 16)
+        return float(pair | (first - 1) << 8 | (second - 1) << 16)
     return -float(pair)
 
 
+#: bytes b -> b + 1 (a word's frequency from its byte in `pair_weight`; never 255)
+_PLUS_ONE = bytes(range(1, 256)) + b"\x00"
+
+
 def pair_counts(
-    weights: Sequence[float],
+    weights: bytearray | array[float],
 ) -> tuple[bytearray | array[float], bytes | None, bytes | None]:
     """From pair postings' weights (`pair_weight`): each pair's frequency (bytes, or floats
     where one of them packs no word frequencies), and its first and second word's (None
     then)."""
-    if min(weights, default=256) > 255:  # none below 256: all packed
+    if isinstance(weights, bytearray):  # all below 256: every word seen once
+        ones = b"\x01" * len(weights)
+        return weights, ones, ones
+    if min(weights, default=1.0) > 0:
         packed = array("I", map(int, weights))
         if _SWAP:
             packed.byteswap()
         raw = packed.tobytes()
-        return bytearray(raw[0::4]), raw[1::4], raw[2::4]
+        return bytearray(raw[0::4]), raw[1::4].translate(_PLUS_ONE), raw[2::4].translate(_PLUS_ONE)
     return array("f", (-w if w < 0 else int(w) & 255 for w in weights)), None, None
