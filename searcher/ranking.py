@@ -29,7 +29,8 @@ from word pairs where a segment holds them (postings.py): a two-word phrase's tu
 pair's postings; a longer one's are the turns holding all its pairs, each inner word once
 (they can only stand one after the other), or, for three words, the pairs more often than
 the middle word; the rest are checked by the pairs' positions. Segments without pairs check
-their candidates by positions as above.
+their candidates by positions as above. A phrase alone, unfiltered, whose pairs every segment
+holds reads no word's postings: a pair's weight holds its words' frequencies in each turn.
 """
 
 from __future__ import annotations
@@ -680,9 +681,7 @@ class TextRanker:
             return docs & known
         found = self._phrase_docs(words, docs, postings, fresh, located)
         if alone:
-            self._phrases[words] = frozenset(found)
-            if len(self._phrases) > CACHE_PHRASES:
-                self._phrases.popitem(last=False)
+            self._remember(words, frozenset(found))
         return found
 
     def _may_pair(self, allowed: set[int] | None) -> bool:
@@ -710,10 +709,15 @@ class TextRanker:
             return None
         found = self._by_pairs(words, postings, fresh, located)
         if found is not None:
-            self._phrases[words] = found
-            if len(self._phrases) > CACHE_PHRASES:
-                self._phrases.popitem(last=False)
+            self._remember(words, found)
         return found
+
+    def _remember(self, words: tuple[str, ...], found: frozenset[int]) -> None:
+        """Keep a phrase's turns, checked over all its candidates: paging through its hits,
+        or asking again, costs no check."""
+        self._phrases[words] = found
+        if len(self._phrases) > CACHE_PHRASES:
+            self._phrases.popitem(last=False)
 
     def _by_pairs(
         self,
@@ -727,11 +731,7 @@ class TextRanker:
         postings); elsewhere the candidates checked by positions. None: no segment holds
         them. Where the pairs' turns were found among each word's postings goes into
         `located`."""
-        from .postings import PAIR_SUFFIX
-
-        if self._pair_ranker is None:
-            self._pair_ranker = TextRanker(self.searcher, None, self.field + PAIR_SUFFIX)
-        pairs = self._pair_ranker
+        pairs = self._pairs_field()
         rest: list[tuple[int, int]] = []  # document numbers of segments without the pairs
         for seg, base in self.leaves:
             if not self._holds_pairs(seg, base, words):
@@ -780,13 +780,20 @@ class TextRanker:
             located.update(places)
         return frozenset(found - self.deleted)
 
+    def _pairs_field(self) -> TextRanker:
+        """The ranker of the word pairs' field: it reads and caches their postings."""
+        from .postings import PAIR_SUFFIX
+
+        if self._pair_ranker is None:
+            self._pair_ranker = TextRanker(self.searcher, None, self.field + PAIR_SUFFIX)
+        return self._pair_ranker
+
     def _pair(self, key: str) -> _Postings:
         """A word pair's postings (cached), each weight unpacked into the pair's frequency
         and its words' (`postings.pair_counts`)."""
         from .postings import pair_counts
 
-        assert self._pair_ranker is not None
-        pairs = self._pair_ranker
+        pairs = self._pairs_field()
         found = pairs._cache.get(key)
         if found is not None:
             pairs._cache.move_to_end(key)
@@ -803,12 +810,8 @@ class TextRanker:
         frequency in them: no word's postings are read. Each word's postings are those of
         a pair it stands in, with its frequencies (they hold every turn of the phrase).
         None: not so (or few candidates: the positions are checked then)."""
-        from .postings import PAIR_SUFFIX
-
         if len(words) < 2 or len(set(words)) >= 8 or not self._may_pair(None):
             return None
-        if self._pair_ranker is None:
-            self._pair_ranker = TextRanker(self.searcher, None, self.field + PAIR_SUFFIX)
         if not all(self._holds_pairs(seg, base, words) for seg, base in self.leaves):
             return None
         df = {w: sum(seg.doc_frequency(self.field, w) for seg, _ in self.leaves) for w in words}
@@ -835,9 +838,7 @@ class TextRanker:
         if known is None:
             known = self._by_pairs(words, postings, {}, located)
             assert known is not None  # every segment holds the pairs
-            self._phrases[words] = known
-            if len(self._phrases) > CACHE_PHRASES:
-                self._phrases.popitem(last=False)
+            self._remember(words, known)
         return set(known), postings, located
 
     def _holds_pairs(self, seg: Any, base: int, words: tuple[str, ...]) -> bool:
@@ -848,9 +849,8 @@ class TextRanker:
         from .postings import PAIR_MARK
 
         if base not in self._pair_mins:
-            assert self._pair_ranker is not None
             try:
-                mark = seg.term_info(self._pair_ranker.field, PAIR_MARK).weight()
+                mark = seg.term_info(self._pairs_field().field, PAIR_MARK).weight()
             except TermNotFound:
                 mark = 0.0
             self._pair_mins[base] = int(-mark) if mark < 0 else None
