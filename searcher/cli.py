@@ -238,7 +238,10 @@ def index(
     help="Seconds to wait for another indexer.",
 )
 def optimize(index_dir: str, wait: float) -> None:
-    """Merge the index into one segment: a build writes several, searches prefer few.
+    """Merge the index into one segment: a build writes several.
+
+    The merged segment keeps no word pairs or top lists, so phrases and very common words
+    are then slower to search; `searcher index --rebuild` writes them again.
 
     \b
     Example:
