@@ -685,6 +685,8 @@ class TextRanker:
         return found
 
     def _may_pair(self, allowed: set[int] | None) -> bool:
+        """Whether word pairs may answer a phrase here: the index has them, and a filter
+        leaves enough turns for positions to cost more."""
         from .postings import PAIR_SUFFIX
 
         if allowed is not None and len(allowed) < PAIR_CANDIDATES:
