@@ -709,9 +709,11 @@ class TextRanker:
         fewest = min(len(postings[w].ids) for w in words)
         if fewest < PAIR_CANDIDATES or not self._may_pair(allowed):
             return None
-        found = self._by_pairs(words, postings, fresh, located)
-        if found is not None:
-            self._remember(words, found)
+        rest = self._pair_cover(words)[0]
+        if len(rest) == len(self.leaves):  # no segment holds the pairs
+            return None
+        found = self._by_pairs(words, rest, postings, fresh, located)
+        self._remember(words, found)
         return found
 
     def _remember(self, words: tuple[str, ...], found: frozenset[int]) -> None:
@@ -724,22 +726,17 @@ class TextRanker:
     def _by_pairs(
         self,
         words: tuple[str, ...],
+        rest: list[tuple[int, int]],
         postings: dict[str, _Postings],
         fresh: dict[str, list[Callable[[], Sequence[bytes]]]],
         located: dict[str, tuple[list[int], list[int]]],
-    ) -> frozenset[int] | None:
+    ) -> frozenset[int]:
         """The phrase's live turns: in a segment holding its word pairs (postings.py), the
         turns where the pairs stand one after the other (a two-word phrase: its pair's
-        postings); elsewhere the candidates checked by positions. None: no segment holds
-        them. Where the pairs' turns were found among each word's postings goes into
+        postings); in the others, whose document numbers are `rest`, the candidates checked
+        by positions. Where the pairs' turns were found among each word's postings goes into
         `located`."""
         pairs = self._pairs_field()
-        rest: list[tuple[int, int]] = []  # document numbers of segments without the pairs
-        for seg, base in self.leaves:
-            if not self._holds_pairs(seg, base, words):
-                rest.append((base, base + seg.doc_count_all()))
-        if len(rest) == len(self.leaves):
-            return None
         keys = tuple(f"{a} {b}" for a, b in pairwise(words))
         read = {key: self._pair(key) for key in dict.fromkeys(keys)}
         found: set[int] = set()
@@ -814,10 +811,8 @@ class TextRanker:
         None: not so (or few candidates: the positions are checked then)."""
         if len(words) < 2 or len(set(words)) >= 8 or not self._may_pair(None):
             return None
-        if not all(self._holds_pairs(seg, base, words) for seg, base in self.leaves):
-            return None
-        df = {w: sum(seg.doc_frequency(self.field, w) for seg, _ in self.leaves) for w in words}
-        if min(df.values()) < PAIR_CANDIDATES:
+        rest, df = self._pair_cover(words)
+        if rest or min(df.values()) < PAIR_CANDIDATES:
             return None
         keys = [f"{a} {b}" for a, b in pairwise(words)]
         read = {key: self._pair(key) for key in keys}
@@ -838,28 +833,35 @@ class TextRanker:
             return set(), postings, located
         known = self._phrases.get(words)
         if known is None:
-            known = self._by_pairs(words, postings, {}, located)
-            assert known is not None  # every segment holds the pairs
+            known = self._by_pairs(words, [], postings, {}, located)
             self._remember(words, known)
         return set(known), postings, located
 
-    def _holds_pairs(self, seg: Any, base: int, words: tuple[str, ...]) -> bool:
-        """Whether the segment holds every pair of the phrase's words that stand side by
-        side in it: its marker is valid and each word has the marker's PAIR_MIN postings."""
+    def _pair_cover(self, words: tuple[str, ...]) -> tuple[list[tuple[int, int]], dict[str, int]]:
+        """The document numbers (ranges) of the segments that do not hold every pair of the
+        phrase's words standing side by side there, and each word's document frequency. A
+        segment holds them when its marker is valid and each word has the marker's PAIR_MIN
+        postings there."""
         from whoosh.reading import TermNotFound
 
         from .postings import PAIR_MARK
 
-        if base not in self._pair_mins:
-            try:
-                mark = seg.term_info(self._pairs_field().field, PAIR_MARK).weight()
-            except TermNotFound:
-                mark = 0.0
-            self._pair_mins[base] = int(-mark) if mark < 0 else None
-        least = self._pair_mins[base]
-        return least is not None and all(
-            seg.doc_frequency(self.field, w) >= least for w in dict.fromkeys(words)
-        )
+        rest: list[tuple[int, int]] = []
+        df = dict.fromkeys(words, 0)
+        for seg, base in self.leaves:
+            if base not in self._pair_mins:
+                try:
+                    mark = seg.term_info(self._pairs_field().field, PAIR_MARK).weight()
+                except TermNotFound:
+                    mark = 0.0
+                self._pair_mins[base] = int(-mark) if mark < 0 else None
+            least = self._pair_mins[base]
+            here = {w: seg.doc_frequency(self.field, w) for w in df}
+            for w, n in here.items():
+                df[w] += n
+            if least is None or min(here.values()) < least:
+                rest.append((base, base + seg.doc_count_all()))
+        return rest, df
 
     def _within(
         self, words: tuple[str, ...], postings: dict[str, _Postings], ranges: list[tuple[int, int]]

@@ -216,7 +216,7 @@ class SegmentBuilder:
         writer = self.codec.field_writer(self.storage, segment)
         schema = self.schema
         for name in sorted(self._postings):
-            terms = words = self._postings[name]
+            terms = by_word = self._postings[name]
             if name in self._text:
                 terms = {term.encode("utf-8"): posts for term, posts in terms.items()}
             lengths = self._lengths.get(name, {})
@@ -236,7 +236,7 @@ class SegmentBuilder:
             turns = self._turns.get(name)
             if turns:
                 field = schema[name + codec.PAIR_SUFFIX]
-                pairs = _pairs(words, turns, codec.PAIR_MIN, field.format.encode)
+                pairs = _pairs(by_word, turns, codec.PAIR_MIN, field.format.encode)
                 if pairs:  # else no two common words: the segment's phrases have few candidates
                     mark = codec.PAIR_MARK.encode("utf-8")
                     pairs[mark] = [0, 1.0, field.format.encode([0])]
