@@ -15,7 +15,10 @@ positions takes its terms from `analysis.index_terms` and its posting values fro
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Callable
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -243,6 +246,8 @@ class SegmentBuilder:
                     writer.start_field(name + codec.PAIR_SUFFIX, field)
                     _write_terms(writer, pairs, {}, {mark: -float(codec.PAIR_MIN)})
                     writer.finish_field()
+        table = writer._tindex
+        table._write_hashes = partial(_write_hashes, table)
         writer.close()
         segment.set_doc_count(self._docnum)
         if segment.should_assemble():
@@ -306,8 +311,6 @@ def _write_terms(
     not inlined, as with Whoosh's `inlinelimit=1`. `lengths`: document -> length byte;
     `totals`: a total weight to write instead of the postings', for the words it holds (see
     `_top_lists`, `PAIR_MARK`)."""
-    from array import array
-
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
     from whoosh.system import pack_int, pack_long, pack_ushort
 
@@ -401,7 +404,6 @@ def _pairs(
     turn and its words' (`postings.pair_weight`)."""
     from collections import Counter
     from itertools import compress
-    from operator import and_
 
     from .postings import pair_weight
 
@@ -417,7 +419,10 @@ def _pairs(
         flags = bytes(map(is_frequent, words))
         here: dict[tuple[str, str], list[int]] = {}
         if places is None:
-            for i in compress(range(len(words) - 1), map(and_, flags, flags[1:])):
+            # flags[i] & flags[i + 1] for each i, as one integer's bytes (each 0 or 1)
+            both = int.from_bytes(flags, "big")
+            paired = (both & both >> 8).to_bytes(len(flags), "big")[1:]
+            for i in compress(range(len(words) - 1), paired):
                 pair = (words[i], words[i + 1])
                 at = here.get(pair)
                 if at is None:
@@ -458,26 +463,64 @@ def _pairs(
 
 def _add_terms(table: Any, keys: list[bytes], values: list[bytes]) -> None:
     """`OrderedHashWriter.add` for each key (increasing) and value, the same bytes in one
-    write: Whoosh's asks the file its position and writes three times per word."""
-    from whoosh.filedb.filetables import _lengths
+    write: Whoosh's asks the file its position and writes three times per word, and hashes
+    each key by formatting its MD5 digest in hex and parsing that back (`md5_hash`); here
+    the digests' last four bytes are read as one array."""
+    from hashlib import md5
+    from itertools import accumulate, chain, repeat
+    from operator import add, methodcaller
+
+    from whoosh.filedb.filetables import _lengths, md5_hash
 
     if keys[0] <= table.lastkey:
         raise ValueError(f"Keys must increase: {table.lastkey!r}..{keys[0]!r}")
     dbfile = table.dbfile
-    pos = dbfile.tell()
-    hashfn = table.hashfn
-    buckets = table.buckets
-    index = table.index.append
     head, size = _lengths.pack, _lengths.size
-    out: list[bytes] = []
-    for key, value in zip(keys, values, strict=True):
-        index(pos)
-        out += (head(len(key), len(value)), key, value)
-        h = hashfn(key)
+    key_sizes = list(map(len, keys))
+    value_sizes = list(map(len, values))
+    records = map(add, map(add, key_sizes, value_sizes), repeat(size))
+    starts = list(accumulate(records, initial=dbfile.tell()))
+    del starts[-1]
+    if table.hashfn is md5_hash:  # md5_hash: the digest's last 4 bytes, big-endian
+        digests = array("I", b"".join(map(methodcaller("digest"), map(md5, keys))))[3::4]
+        if sys.byteorder == "little":
+            digests.byteswap()
+        hashes: Any = digests
+    else:
+        hashes = map(table.hashfn, keys)
+    buckets = table.buckets
+    for h, pos in zip(hashes, starts, strict=True):
         buckets[h & 255].append((h, pos))
-        pos += size + len(key) + len(value)
-    dbfile.write(b"".join(out))
+    index = table.index
+    try:
+        more = array(index.array.typecode, starts)  # Whoosh widens it as positions grow
+    except (OverflowError, AttributeError):  # (a list once past 64-bit: never here)
+        for pos in starts:
+            index.append(pos)
+    else:
+        index.array.extend(more)
+    heads = map(head, key_sizes, value_sizes)
+    dbfile.write(b"".join(chain.from_iterable(zip(heads, keys, values, strict=True))))
     table.lastkey = keys[-1]
+
+
+def _write_hashes(table: Any) -> None:
+    """`HashWriter._write_hashes` (the term table's 256 hash tables of (hash, position)
+    slots, probed linearly), each table in one write instead of one per slot."""
+    from struct import Struct
+
+    dbfile = table.dbfile
+    for entries in table.buckets:
+        numslots = 2 * len(entries)
+        table.directory.append((dbfile.tell(), numslots))
+        hashtable = [0, 0] * numslots  # hash, position of each slot; (0, 0) when empty
+        for hashval, position in entries:
+            slot = (hashval >> 8) % numslots
+            while hashtable[2 * slot] or hashtable[2 * slot + 1]:
+                slot = (slot + 1) % numslots
+            hashtable[2 * slot : 2 * slot + 2] = hashval, position
+        if numslots:
+            dbfile.write(Struct("!" + "Iq" * numslots).pack(*hashtable))
 
 
 def _blocks(
@@ -486,8 +529,6 @@ def _blocks(
     """A word's postings over several blocks, and what `W3TermInfo.add_block` gathers of
     them: (the bytes, total weight, min and max length byte, max weight). Blocks hold
     `step` // 3 postings, then `LONG_BLOCK` (as `CompactPostingsWriter` cuts them)."""
-    from array import array
-
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 
     from .postings import LONG_BLOCK, block_record, long_after, pack_block
