@@ -127,6 +127,8 @@ def _smallest(values: Sequence[int]) -> str:
 
 
 def _packed(code: str, values: Iterable[int] | Iterable[float]) -> bytes:
+    if code == "B":  # bytes below 256: as `array("B")` packs them, without the array
+        return bytes(values)  # type: ignore[arg-type]
     arr = array(code, values)
     if _SWAP:
         arr.byteswap()
@@ -165,6 +167,15 @@ def pack_block(ids: Sequence[int], weights: Sequence[float], values: Sequence[by
         length_code = "N"
     out[0] = bytes((ord(id_code), weight_code, ord(length_code)))
     return b"".join(out)
+
+
+def pack_single(docnum: int, weight: float, value: bytes) -> bytes:
+    """`pack_block` of one posting (a turn's id, a rare word; `value` b"" for none), its
+    commonest case (weight 1.0, no value: every id) without the lists."""
+    if weight == 1.0 and not value:
+        code = "B" if docnum < 1 << 8 else "H" if docnum < 1 << 16 else "I"
+        return bytes((ord(code), _NONE, ord("N"))) + _packed(code, (docnum,))
+    return pack_block([docnum], [weight], [value] if value else [])
 
 
 def _whole(weights: Sequence[float]) -> bytes | None:

@@ -314,7 +314,7 @@ def _write_terms(
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
     from whoosh.system import pack_int, pack_long, pack_ushort
 
-    from .postings import block_record, pack_block
+    from .postings import block_record, pack_block, pack_single
 
     postwriter = writer._postwriter
     step = 3 * postwriter._blocklimit
@@ -331,7 +331,15 @@ def _write_terms(
     for btext in sorted(terms):
         posts = terms[btext]
         n = len(posts)
-        if n <= step:  # one block: nearly every word
+        if n == 3:  # one posting (every turn's id): the branch below without its lists
+            docnum, weight, value = posts
+            low = high = (get_length(docnum) or 0) if lengths else 0
+            maxweight = max(0, weight)
+            data = pack_single(docnum, weight, value)
+            stats = (1, docnum, maxweight, low, high)
+            data = WHOOSH3_HEADER_MAGIC + block_record(data, stats, compression, True)
+            total: float = 1.0 if weight == 1.0 else sum(array("f", (weight,)))
+        elif n <= step:  # one block: nearly every other word
             ids = posts[0::3]
             weights = posts[1::3]
             maxweight = max(0, *weights)
@@ -341,7 +349,7 @@ def _write_terms(
             data = pack_block(ids, weights, list(filter(None, posts[2::3])))
             stats = (n // 3, posts[-3], maxweight, low, high)
             data = WHOOSH3_HEADER_MAGIC + block_record(data, stats, compression, True)
-            total: float = sum(array("f", weights))
+            total = sum(array("f", weights))
         else:
             data, total, low, high, maxweight = _blocks(posts, step, get_length, compression)
         if totals is not None:
