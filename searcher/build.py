@@ -719,8 +719,9 @@ def _add(builder: SegmentBuilder, doc: Transcript, registry: Registry | None) ->
         ",".join(itertools.repeat(key, len(doc.turns))) for key in document_keys(doc, registry)
     )
     segment, first = None, 0
+    record = store.record_fields(doc)
     for n, turn in enumerate(doc.turns):
-        fields = store.turn_fields(doc, turn)
+        fields = store.turn_fields(doc, turn, record)
         if n == 0 and taking_part:
             own = fields.get("speaker_keys")
             fields["speaker_keys"] = f"{own},{taking_part}" if own else taking_part

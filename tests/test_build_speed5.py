@@ -10,9 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searcher import analysis
+from searcher import index as store
 from searcher.analysis import raw_stems, stem, word_of, words
 from searcher.model import DateRange, Participant, Transcript, Turn
 from searcher.speakers import Registry, document_keys, resolve
+from searcher.topics import keys
 
 #: Petrov serves one country, then another: his country, and so the premier a record's
 #: "The Premier" names, follows the record's date
@@ -174,3 +176,37 @@ def test_a_new_stems_cache_learns_every_word_again() -> None:
     finally:
         analysis.STEMS.cache = saved
         analysis._KEPT.clear()
+
+
+TOPIC_NAMES = st.lists(
+    st.sampled_from(["Korean War", "korean-war", "Trade", "trade", "", "Berlin"])
+)
+
+
+@settings(max_examples=100)
+@given(TOPIC_NAMES, TOPIC_NAMES, TOPIC_NAMES, TOPIC_NAMES)
+def test_turn_fields_keys_are_those_of_every_topic_together(
+    archive: list[str], places: list[str], own: list[str], inherited: list[str]
+) -> None:
+    day = dt.date(1983, 5, 2)
+    doc = Transcript(
+        id="r1",
+        title="Memorandum of Conversation",
+        turns=(),
+        date=DateRange(day, None, "day"),
+        topics=tuple(archive),
+        places=tuple(places),
+    )
+    turn = Turn("r1", 1, "Placeholder text.", "narrative", topics=tuple(own))
+    turn = turn.derived(None, tuple(own), tuple(inherited))
+    fields = store.turn_fields(doc, turn)
+    assert fields == store.turn_fields(doc, turn, store.record_fields(doc))
+    expected = {
+        "topics": ",".join(keys([*archive, *own, *inherited])),
+        "archive_topics": ",".join(keys(archive)),
+        "places": ",".join(keys(places)),
+        "derived_topics": ",".join(own),
+        "inherited_topics": ",".join(inherited),
+    }
+    assert {k: fields.get(k, "") for k in expected} == expected
+    assert (fields["day_start"], fields["day_end"]) == (day.toordinal(), store.NO_DAY_END)
