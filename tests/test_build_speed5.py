@@ -5,6 +5,7 @@ stems of the tokenizer. Every person here is invented."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,9 +13,13 @@ from hypothesis import strategies as st
 from searcher import analysis
 from searcher import index as store
 from searcher.analysis import raw_stems, stem, word_of, words
+from searcher.build import build, file_digest
 from searcher.model import DateRange, Participant, Transcript, Turn
+from searcher.readers import stream_file
 from searcher.speakers import Registry, document_keys, resolve
 from searcher.topics import keys
+
+from .conftest import write_talk
 
 #: Petrov serves one country, then another: his country, and so the premier a record's
 #: "The Premier" names, follows the record's date
@@ -210,3 +215,18 @@ def test_turn_fields_keys_are_those_of_every_topic_together(
     }
     assert {k: fields.get(k, "") for k in expected} == expected
     assert (fields["day_start"], fields["day_end"]) == (day.toordinal(), store.NO_DAY_END)
+
+
+def test_a_file_read_once_is_hashed_and_read_as_from_its_path(tmp_path: Path) -> None:
+    """A build reads each file once: its digest and transcripts are those of the path."""
+    path = tmp_path / "talk.txt"
+    turns = ["Ivan Petrov: Placeholder text.", "Anna Smirnova: Placeholder reply."]
+    write_talk(path, "Invented talk", "1983-05-02", turns)
+    (tmp_path / "notes.txt").write_bytes(b"\x00\x01binary")
+    built = build([str(tmp_path)], str(tmp_path / "ix"), workers=1)
+    gen = tmp_path / "ix" / str(store.read_meta(str(tmp_path / "ix"))["current"])
+    [record] = store.Manifest(str(gen)).records().values()
+    assert record.sha1 == file_digest(str(path))
+    assert [s.path for s in built.skipped] == [str(tmp_path / "notes.txt")]
+    once = stream_file(str(path), None, (path).read_bytes())
+    assert list(once.transcripts) == list(stream_file(str(path)).transcripts)

@@ -75,7 +75,11 @@ def read_bytes(path: str) -> bytes:
     return data
 
 
-def read_head(path: str, size: int = 4096) -> bytes:
+#: what format sniffing reads of a file
+HEAD_BYTES = 4096
+
+
+def read_head(path: str, size: int = HEAD_BYTES) -> bytes:
     """The first bytes, for format sniffing (with the same checks as `read_bytes`)."""
     with _open_regular(path) as f:
         return _read(f, path, size)
