@@ -145,7 +145,7 @@ def _remember(raw: str) -> tuple[str, int, int]:
     return hit
 
 
-#: raw match -> folded word alone (`_RAW`'s first item), for `word_stems`
+#: raw match -> folded word alone (`_RAW`'s first item), for `word_of`
 _RAW_WORDS: dict[str, str] = {}
 
 
@@ -440,17 +440,17 @@ def analyze(text: str) -> list[str]:
 _NO_WORD = "\0"
 
 
-def _raw_stem(table: dict[str, str], raw: str) -> str:
-    if len(table) >= _RAW_MAX:
-        table.clear()
-    word = _RAW_WORDS.get(raw) or _raw_word(raw)
-    got = table[raw] = STEMS(word) if word else _NO_WORD
-    return got
-
-
 def word_of(raw: str) -> str:
     """The folded word of a raw match that carries one (as `raw_stems` gives them)."""
     return _RAW_WORDS.get(raw) or _raw_word(raw)
+
+
+def _raw_stem(table: dict[str, str], raw: str) -> str:
+    if len(table) >= _RAW_MAX:
+        table.clear()
+    word = word_of(raw)
+    got = table[raw] = STEMS(word) if word else _NO_WORD
+    return got
 
 
 #: text -> (raw matches, stems) of the turns whose topics were just derived, until
