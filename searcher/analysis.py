@@ -145,7 +145,7 @@ def _remember(raw: str) -> tuple[str, int, int]:
     return hit
 
 
-#: raw match -> folded word alone (`_RAW`'s first item), for `word_stems`
+#: raw match -> folded word alone (`_RAW`'s first item), for `word_of`
 _RAW_WORDS: dict[str, str] = {}
 
 
@@ -347,6 +347,17 @@ class _Stems:
     def __init__(self) -> None:
         self.cache: dict[str, str] = {}
         self._stemmers: dict[str, Any] = {}
+        #: raw match -> the stem of its folded word (`_NO_WORD` when it folds to none): one
+        #: look-up per token gives what the index and the topic matcher need
+        self._raw: dict[str, str] = {}
+        self._raw_from = self.cache
+
+    def raw(self) -> dict[str, str]:
+        """The raw matches' stems, drawn from `cache`: a new cache (a test's) starts them
+        afresh, so every word indexed still passes through `cache` (and is saved)."""
+        if self._raw_from is not self.cache:
+            self._raw, self._raw_from = {}, self.cache
+        return self._raw
 
     def _stemmer(self, language: str) -> Any:
         stemmer = self._stemmers.get(language)
@@ -425,34 +436,56 @@ def analyze(text: str) -> list[str]:
     return [cache.get(w) or stems(w) for w, _, _ in _found(text)]
 
 
-#: text -> (words, stems) of the turns whose topics were just derived, until `index_terms`
-#: takes them: a build derives a record's topics right before indexing its turns, so each
-#: turn is tokenized and stemmed once (a bound, should the index never ask)
+#: the "stem" of a raw match that folds to no word: no stem holds a NUL (no token does)
+_NO_WORD = "\0"
+
+
+def word_of(raw: str) -> str:
+    """The folded word of a raw match that carries one (as `raw_stems` gives them)."""
+    return _RAW_WORDS.get(raw) or _raw_word(raw)
+
+
+def _raw_stem(table: dict[str, str], raw: str) -> str:
+    if len(table) >= _RAW_MAX:
+        table.clear()
+    word = word_of(raw)
+    got = table[raw] = STEMS(word) if word else _NO_WORD
+    return got
+
+
+#: text -> (raw matches, stems) of the turns whose topics were just derived, until
+#: `index_terms` takes them: a build derives a record's topics right before indexing its
+#: turns, so each turn is tokenized and stemmed once (a bound, should the index never ask)
 _KEPT: dict[str, tuple[list[str], list[str]]] = {}
 _KEPT_MAX = 20_000
 
 
-def word_stems(text: str) -> tuple[list[str], list[str]]:
-    """The folded words of `text` (as `words` gives them) and their stems; kept for
-    `index_terms(text)`."""
+def raw_stems(text: str) -> tuple[list[str], list[str]]:
+    """The raw matches of `text` that carry a word (`word_of` folds them as `words` does)
+    and their words' stems; kept for `index_terms(text)`."""
     kept = _KEPT.get(text)
     if kept is None:
         # dictionary look-ups mapped in C; the rare misses filled in after
         raws = _TOKEN.findall(text)
-        found = list(map(_RAW_WORDS.get, raws))
-        if None in found:  # only the misses are visited, found in C
-            for i in _misses(found):
-                found[i] = _raw_word(raws[i])
-        ws: list[str] = list(filter(None, found))
-        got: list[str | None] = list(map(STEMS.cache.get, ws))
-        if None in got:
+        table = STEMS.raw()
+        got: list[str | None] = list(map(table.get, raws))
+        if None in got:  # only the misses are visited, found in C
             for i in _misses(got):
-                got[i] = STEMS(ws[i])
-        kept = (ws, cast("list[str]", got))
+                got[i] = _raw_stem(table, raws[i])
+        if _NO_WORD in got:
+            raws = [raw for raw, s in zip(raws, got, strict=True) if s != _NO_WORD]
+            got = [s for s in got if s != _NO_WORD]
+        kept = (raws, cast("list[str]", got))
         if len(_KEPT) >= _KEPT_MAX:
             _KEPT.clear()
         _KEPT[text] = kept
     return kept
+
+
+def word_stems(text: str) -> tuple[list[str], list[str]]:
+    """The folded words of `text` (as `words` gives them) and their stems."""
+    raws, stems = raw_stems(text)
+    return list(map(word_of, raws)), stems
 
 
 def _misses(found: list[Any]) -> list[int]:

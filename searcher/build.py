@@ -24,6 +24,7 @@ from .analysis import load_stems
 from .errors import ReadError
 from .model import Transcript
 from .readers import iter_files, read_order, stream_file
+from .readers.text import MAX_TEXT_BYTES, read_bytes
 from .segments import SegmentBuilder
 from .speakers import (
     Registry,
@@ -335,8 +336,13 @@ def _stream(path: str, format: str | None, registry: Registry | None, matcher: M
     """Open one file; its transcripts are read, resolved and given topics as they are used."""
     try:
         st = os.stat(path)
-        digest = file_digest(path)
-        stream = stream_file(path, format)
+        if st.st_size <= MAX_TEXT_BYTES:  # read once: hashed, then parsed
+            data = read_bytes(path)
+            digest = hashlib.sha1(data).hexdigest()
+            stream = stream_file(path, format, data)
+        else:  # an XML volume, parsed from its path
+            digest = file_digest(path)
+            stream = stream_file(path, format)
     except ReadError as e:
         return _Parsed(path, None, skipped=Skipped(e.path, e.reason, e.line))
     except OSError as e:
@@ -719,8 +725,9 @@ def _add(builder: SegmentBuilder, doc: Transcript, registry: Registry | None) ->
         ",".join(itertools.repeat(key, len(doc.turns))) for key in document_keys(doc, registry)
     )
     segment, first = None, 0
+    record = store.record_fields(doc)
     for n, turn in enumerate(doc.turns):
-        fields = store.turn_fields(doc, turn)
+        fields = store.turn_fields(doc, turn, record)
         if n == 0 and taking_part:
             own = fields.get("speaker_keys")
             fields["speaker_keys"] = f"{own},{taking_part}" if own else taking_part

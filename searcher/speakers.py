@@ -12,7 +12,9 @@ cannot be resolved becomes a speaker of its own, named as written.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import itertools
 import os
 import re
 import unicodedata
@@ -305,8 +307,19 @@ class Registry:
     overrides: list[str] = field(default_factory=list)
     #: every TOML text loaded, in order (their data is kept with the index)
     texts: list[str] = field(default_factory=list)
+    #: (name text, role, country) -> the record entry it makes, for names whose entry does
+    #: not depend on the record's date: records name the same people again and again
+    entries: dict[tuple[str, str, str | None], _Entry] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    #: the last record's context and what it was made from (`_context`)
+    last_context: tuple[tuple[Any, ...], _Context] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def add(self, person: Person) -> None:
+        self.entries.clear()  # a name may now find someone else
+        self.last_context = None
         old = self.people.get(person.id)
         if old is not None:
             for form in old.forms():
@@ -423,6 +436,9 @@ def override_files(paths: Iterable[str]) -> list[tuple[str, str]]:
 
 # -- resolution -----------------------------------------------------------------------------
 
+#: names whose entries a registry remembers (a bound: cleared when reached)
+_ENTRIES_MAX = 50_000
+
 
 @dataclass
 class _Entry:
@@ -518,18 +534,32 @@ class _Context:
                 self._add(replace(found, role=role_text or name, country=country or found.country))
 
     def _named_entry(self, text: str, role: str, country: str | None) -> _Entry:
+        memo = self.registry.entries
+        known = memo.get((text, role, country))
+        if known is not None:  # a copy: `_add` may complete its role and country
+            return copy.copy(known)
+        key = (text, role, country)
         if not role and "," in text:
             text, role = (s.strip() for s in text.split(",", 1))
         people = self.registry.lookup(text)
         if len(people) != 1:
             people = self.registry.find_in(text)
+        #: whether the record's date took part: a title's holder, or a person's country
+        dated = False
         if len(people) != 1:
-            people = self._by_title(text)
+            dated = titled(text) is not None
+            people = self._by_title(text) if dated else []
         person = people[0] if len(people) == 1 else None
         if country is None and person is not None:
+            dated = True
             countries = person.countries(self.doc.date)
             country = next(iter(countries)) if len(countries) == 1 else None
-        return _Entry(person.name if person else _plain_name(text), person, role, country)
+        entry = _Entry(person.name if person else _plain_name(text), person, role, country)
+        if not dated:
+            if len(memo) >= _ENTRIES_MAX:
+                memo.clear()
+            memo[key] = copy.copy(entry)
+        return entry
 
     def _add_named(self, text: str, role: str, country: str | None, strict: bool = False) -> None:
         entry = self._named_entry(text, role, country)
@@ -659,15 +689,36 @@ def unresolved(label: str) -> Speaker:
     return Speaker(id=sid, name=shown, aliases=(label,) if label != shown else ())
 
 
+def _context(transcript: Transcript, registry: Registry) -> _Context:
+    """The record's context, the last one again when made from the same fields: a build
+    resolves a record's speakers, then indexes everyone taking part in it."""
+    turns = transcript.turns[:6]
+    leading = len(list(itertools.takewhile(lambda t: t.kind == "narrative", turns)))
+    key = (
+        transcript.format,
+        transcript.participants,
+        transcript.title,
+        transcript.author,
+        transcript.date,
+        tuple(t.text for t in turns[:leading]),  # what `_list_names` reads
+    )
+    last = registry.last_context
+    if last is not None and last[0] == key:
+        return last[1]
+    context = _Context(transcript, registry)
+    registry.last_context = (key, context)
+    return context
+
+
 def resolve_label(label: str, transcript: Transcript, registry: Registry | None = None) -> Speaker:
     """One label in one transcript: participants first, then the registry, else as written."""
-    found = _Context(transcript, registry or bundled_registry()).find(label)
+    found = _context(transcript, registry or bundled_registry()).find(label)
     return found or unresolved(label)
 
 
 def resolve(transcript: Transcript, registry: Registry | None = None) -> Transcript:
     """Fill in the speaker of every labelled turn; turns keep their label as written."""
-    context = _Context(transcript, registry or bundled_registry())
+    context = _context(transcript, registry or bundled_registry())
     cache: dict[str, Speaker] = {}
     turns: list[Turn] = []
     for turn in transcript.turns:
@@ -710,7 +761,7 @@ def query_keys(text: str, registry: Registry | None = None) -> list[str]:
 def document_keys(transcript: Transcript, registry: Registry | None = None) -> list[str]:
     """Keys of everyone taking part in a record (speakers and participants), for `--with`."""
     people = {t.speaker.id: t.speaker for t in transcript.turns if t.speaker is not None}
-    for sp in _Context(transcript, registry or bundled_registry()).participants():
+    for sp in _context(transcript, registry or bundled_registry()).participants():
         people.setdefault(sp.id, sp)
     keys = {f"with:{k}" for sp in people.values() for k in speaker_keys(sp)}
     return sorted(keys)

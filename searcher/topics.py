@@ -254,7 +254,7 @@ class Matcher:
         #: first token -> [(pattern, topic index, kind)]; kind: "s", "w" or a group number
         self._exact: dict[str, list[tuple[Pattern, int, str]]] = {}
         self._prefix: dict[str, list[tuple[Pattern, int, str]]] = {}
-        #: word -> (rest of the pattern, topic index, kind, pattern) of the patterns whose
+        #: raw match -> (rest of the pattern, topic index, kind, pattern) of the patterns whose
         #: first token it matches: only the rest is checked in the text
         self._begins: dict[str, tuple[tuple[Pattern, int, str, Pattern], ...]] = {}
         for i, topic in enumerate(taxonomy.topics):
@@ -267,32 +267,36 @@ class Matcher:
 
     def hits(self, text: str) -> Iterator[tuple[int, str, Pattern]]:
         """(topic index, kind, pattern) for each pattern occurrence in `text`."""
-        from .analysis import word_stems
+        from .analysis import raw_stems
 
-        return self._hits(*word_stems(text))  # tokenized once: the index takes them over
+        return self._hits(*raw_stems(text))  # tokenized once: the index takes them over
 
-    def _hits(self, ws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
-        # the patterns a word starts, remembered per word (its stem follows from it) and
-        # looked up in C: most words start none, and only the others are visited
+    def _hits(self, raws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
+        # the patterns a raw match starts, remembered per spelling (its word and stem follow
+        # from it) and looked up in C: most start none, and only the others are visited
+        from .analysis import word_of
+
         begins = self._begins
-        entries = list(map(begins.get, ws))
+        entries = list(map(begins.get, raws))
         if None in entries:
             if len(begins) >= _BEGINS_MAX:
                 begins.clear()
             exact, prefix = self._exact, self._prefix
             for pos in [pos for pos, e in enumerate(entries) if e is None]:
-                w = ws[pos]
+                w = word_of(raws[pos])
                 found = exact.get(stems[pos], []) + [
                     e for e in prefix.get(w[:3], ()) if w.startswith(e[0][0][1])
                 ]
-                entries[pos] = begins[w] = tuple((p[1:], i, kind, p) for p, i, kind in found)
-        n = len(ws)
+                entries[pos] = begins[raws[pos]] = tuple(
+                    (p[1:], i, kind, p) for p, i, kind in found
+                )
+        n = len(raws)
         for pos in itertools.compress(range(n), entries):
             for rest, i, kind, p in entries[pos]:  # type: ignore[union-attr]
                 if not rest or (
                     pos + len(p) <= n
                     and all(
-                        (stems[pos + j] == v) if op == "=" else ws[pos + j].startswith(v)
+                        (stems[pos + j] == v) if op == "=" else word_of(raws[pos + j]).startswith(v)
                         for j, (op, v) in enumerate(rest, 1)
                     )
                 ):
@@ -326,7 +330,7 @@ def _answers(turn: Turn, previous: Turn) -> bool:
 
 def derive(doc: Transcript, matcher: Matcher) -> Transcript:
     """The transcript with each turn's own topics and, for short replies, inherited ones."""
-    from .analysis import word_stems
+    from .analysis import raw_stems
 
     turns: list[Turn] = []
     for turn in doc.turns:
@@ -336,7 +340,7 @@ def derive(doc: Transcript, matcher: Matcher) -> Transcript:
             not own
             and turns
             and _answers(turn, turns[-1])
-            and len(word_stems(turn.text)[0]) <= SHORT_REPLY_WORDS
+            and len(raw_stems(turn.text)[0]) <= SHORT_REPLY_WORDS
         ):
             inherited = turns[-1].topics or turns[-1].inherited_topics
         if own != turn.topics or inherited != turn.inherited_topics:  # most turns: none

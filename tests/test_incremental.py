@@ -86,9 +86,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = build_module.stream_file
 
-    def counting(path: str, format: str | None = None):  # type: ignore[no-untyped-def]
+    def counting(path: str, format: str | None = None, data: bytes | None = None):  # type: ignore[no-untyped-def]
         seen.append(os.path.basename(path))
-        return real(path, format)
+        return real(path, format, data)
 
     monkeypatch.setattr(build_module, "stream_file", counting)
     return seen

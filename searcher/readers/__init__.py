@@ -17,7 +17,7 @@ from types import ModuleType
 from ..errors import ReadError
 from ..model import Transcript
 from . import frus, hsg, jsonl, plain, wilson
-from .text import decode, read_bytes, read_head
+from .text import HEAD_BYTES, decode, read_bytes, read_head
 
 #: text formats in detection order: the first whose `looks_like` says yes reads the file
 #: (plain is last: it accepts any text with front matter or two speaker labels)
@@ -65,11 +65,12 @@ def read_file(path: str, format: str | None = None) -> ReadResult:
     return ReadResult(path, stream.format, list(stream.transcripts), stream.warnings)
 
 
-def stream_file(path: str, format: str | None = None) -> Stream:
+def stream_file(path: str, format: str | None = None, data: bytes | None = None) -> Stream:
     """Open one file for reading transcript by transcript; raises `ReadError` (never anything
-    else) when it cannot be used, now or while its transcripts are read."""
+    else) when it cannot be used, now or while its transcripts are read. `data`: the file's
+    bytes, when the caller has read them already (`read_bytes`: a build hashes them too)."""
     with _one_file(path):
-        stream = _open(path, format)
+        stream = _open(path, format, data)
     return Stream(path, stream.format, _guarded(path, stream.transcripts), stream.warnings)
 
 
@@ -92,17 +93,17 @@ def _guarded(path: str, transcripts: Iterator[Transcript]) -> Iterator[Transcrip
         yield from transcripts
 
 
-def _open(path: str, format: str | None) -> Stream:
+def _open(path: str, format: str | None, data: bytes | None = None) -> Stream:
     if format is not None and format not in formats():
         raise ReadError(path, f"unknown format {format!r} (known: {', '.join(formats())})")
     if format in PATH_READERS:
         return Stream(path, format, PATH_READERS[format](path))
     if format is None and PATH_SNIFFERS:
-        head = read_head(path)
+        head = read_head(path) if data is None else data[:HEAD_BYTES]
         for name, sniff in PATH_SNIFFERS:
             if sniff(head, path):
                 return Stream(path, name, PATH_READERS[name](path))
-    decoded = decode(read_bytes(path), path)
+    decoded = decode(read_bytes(path) if data is None else data, path)
     warnings = [f"{path}: {decoded.warning}"] if decoded.warning else []
     text = decoded.text
     if format is None:

@@ -75,7 +75,11 @@ def read_bytes(path: str) -> bytes:
     return data
 
 
-def read_head(path: str, size: int = 4096) -> bytes:
+#: what format sniffing reads of a file
+HEAD_BYTES = 4096
+
+
+def read_head(path: str, size: int = HEAD_BYTES) -> bytes:
     """The first bytes, for format sniffing (with the same checks as `read_bytes`)."""
     with _open_regular(path) as f:
         return _read(f, path, size)
@@ -136,12 +140,15 @@ def paragraphs(text: str, first_line: int = 1) -> list[Paragraph]:
     for m in [*_BLANK.finditer(text), None]:
         end = m.start() if m else len(text)
         chunk = text[pos:end]
-        lead = len(chunk) - len(chunk.lstrip("\n \t\u00a0"))
-        body = " ".join(s.strip() for s in chunk.split("\n") if s.strip())
+        if "\n" in chunk:
+            body = " ".join(filter(None, map(str.strip, chunk.split("\n"))))
+        else:  # most paragraphs: one line
+            body = chunk.strip()
         if body:
-            out.append(Paragraph(body, line + chunk[:lead].count("\n")))
+            lead = len(chunk) - len(chunk.lstrip("\n \t\u00a0"))
+            out.append(Paragraph(body, line + chunk.count("\n", 0, lead)))
         if m:
-            line += text[pos : m.end()].count("\n")
+            line += text.count("\n", pos, m.end())
             pos = m.end()
     return out
 

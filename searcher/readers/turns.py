@@ -158,6 +158,9 @@ NOT_PEOPLE = frozenset(
     ]
 )
 MAX_LABEL_CHARS = 60
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+#: a paragraph or section number ("II."), not a speaker
+_NUMBER = re.compile(r"\d+|[IVXL]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,20 +177,20 @@ def match_label(text: str) -> Label | None:
         if not m:
             continue
         label = m["label"].strip()
-        words = re.sub(r"[\[\]]", "", label).split()
+        words = label.replace("[", "").replace("]", "").split()
         if not words or len(label) > MAX_LABEL_CHARS:
             continue
         first = words[0].lower().rstrip(".")
         if not caps and (first in FIELD_WORDS or label.lower().rstrip(".") in FIELD_WORDS):
             continue
         if caps:
-            bare = [w.strip(".") for w in words if not re.fullmatch(r"(?:[A-Z]\.)+", w)]
+            bare = [w.strip(".") for w in words if not _INITIALS.fullmatch(w)]
             if not bare or any(w in NOT_PEOPLE for w in bare):
                 continue
             if bare[0].lower() in FIELD_WORDS:
                 continue
-        if re.fullmatch(r"\d+|[IVXL]+", label):
-            continue  # a paragraph or section number ("II."), not a speaker
+        if _NUMBER.fullmatch(label):
+            continue
         return Label(label, (m["dir"] or "").strip() or None, text[m.end() :].strip())
     return None
 
