@@ -72,9 +72,13 @@ def _build_child(data: str, index_dir: str, rebuild: bool) -> None:
 
     report = build([data], index_dir, rebuild=rebuild)
     own = _peak_rss_mb()
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    mine, theirs = (resource.getrusage(r) for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     out = {k: getattr(report, k) for k in ("files", "turns", "seconds", "commit_seconds")}
-    print(json.dumps({**out, "rss_mb": max(own, workers)}))
+    # CPU seconds of the writing process and of its workers: with the wall time, how busy
+    # the cores were, and what a megabyte of text costs
+    out["cpu_writer"] = mine.ru_utime + mine.ru_stime
+    out["cpu_workers"] = theirs.ru_utime + theirs.ru_stime
+    print(json.dumps({**out, "rss_mb": max(own, theirs.ru_maxrss / 1024)}))
 
 
 def build_index(data: str, index_dir: str, rebuild: bool = True) -> dict[str, Any]:
@@ -482,6 +486,8 @@ def run(
             "mb_s": mb / b["wall"],
             "commit_seconds": b["commit_seconds"],
             "rss_mb": b["rss_mb"],
+            "cpu_writer": b.get("cpu_writer"),
+            "cpu_workers": b.get("cpu_workers"),
             "fts_seconds": fts_seconds,
             "fts_mb_s": mb / fts_seconds,
         },
@@ -523,6 +529,18 @@ def _r(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}x" if a is not None and b else "–"
 
 
+def _cpu_line(b: dict[str, Any], mb: float) -> list[str]:
+    """The build's CPU, when the run recorded it (not before 2026-11-30's ninth run)."""
+    if b.get("cpu_workers") is None:
+        return []
+    cpu = b["cpu_writer"] + b["cpu_workers"]
+    busy = cpu / b["seconds"]
+    return [
+        f"| build CPU, s (writer {b['cpu_writer']:.1f}, workers {b['cpu_workers']:.1f}; "
+        f"{cpu / mb:.2f} s per MB; cores busy on average {busy:.2f}) | {cpu:.1f} | | |"
+    ]
+
+
 def render(results: list[dict[str, Any]]) -> str:
     lines = [
         "# Benchmarks: searcher vs SQLite FTS5 (and rg)",
@@ -544,6 +562,7 @@ def render(results: list[dict[str, Any]]) -> str:
             "|---|---|---|---|",
             f"| build, MB/s (FTS5: load of parsed turns) | {b['mb_s']:.2f} | {b['fts_mb_s']:.2f} | {_r(b['mb_s'], b['fts_mb_s'])} |",
             f"| build wall, s (commit {b['commit_seconds']:.1f} s) | {b['seconds']:.1f} | {b['fts_seconds']:.1f} | {_r(b['seconds'], b['fts_seconds'])} |",
+            *_cpu_line(b, r["text_mb"]),
             f"| peak RSS of the build, MB | {b['rss_mb']:.0f} | | |",
             f"| index size, MB (Whoosh / text {z['whoosh'] / r['text_mb']:.2f}x) | {z['whoosh']:.0f} | {z['fts']:.0f} | {_r(z['whoosh'], z['fts'])} |",
             f"| index + docs store, MB (/ text {(z['whoosh'] + z['docs']) / r['text_mb']:.2f}x; FTS5 holds the text too) | {z['whoosh'] + z['docs']:.0f} | {z['fts']:.0f} | {_r(z['whoosh'] + z['docs'], z['fts'])} |",

@@ -43,6 +43,8 @@ def test_runner_measures_everything_and_renders(tmp_path: Path) -> None:
     text = run.render([res])
     assert "## tiny" in text and "| warm speaker+date p50 / p95, ms |" in text
     assert re.search(r"\| build, MB/s[^|]*\| [\d.]+ \| [\d.]+ \| [\d.]+x \|", text)
+    assert res["build"]["cpu_writer"] > 0 and res["build"]["cpu_workers"] >= 0
+    assert "| build CPU, s (writer " in text
 
 
 def test_help_and_version_import_no_engine() -> None:
