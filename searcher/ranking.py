@@ -29,8 +29,9 @@ from word pairs where a segment holds them (postings.py): a two-word phrase's tu
 pair's postings; a longer one's are the turns holding all its pairs, each inner word once
 (they can only stand one after the other), or, for three words, the pairs more often than
 the middle word; the rest are checked by the pairs' positions. Segments without pairs check
-their candidates by positions as above. A phrase alone, unfiltered, whose pairs every segment
-holds reads no word's postings: a pair's weight holds its words' frequencies in each turn.
+their candidates by positions as above. A phrase alone, unfiltered, reads its words' postings
+only in the segments without its pairs (none on a fresh build; an update's small segment):
+elsewhere a pair's weight holds its words' frequencies in each turn.
 """
 
 from __future__ import annotations
@@ -805,14 +806,16 @@ class TextRanker:
     def _from_pairs(
         self, words: tuple[str, ...]
     ) -> tuple[set[int], dict[str, _Postings], dict[str, tuple[list[int], list[int]]]] | None:
-        """`_match` for a phrase alone whose pairs every segment holds, with every word's
-        frequency in them: no word's postings are read. Each word's postings are those of
-        a pair it stands in, with its frequencies (they hold every turn of the phrase).
-        None: not so (or few candidates: the positions are checked then)."""
+        """`_match` for a phrase alone whose pairs some segment holds, with every word's
+        frequency in them. There a word's postings are those of a pair it stands in, with
+        its frequencies (they hold every turn of the phrase there); the words' own postings
+        are read only in the other segments (an update's small one, say), where the phrase
+        is checked by positions. None: no segment holds them (or few candidates: the
+        positions are checked then)."""
         if len(words) < 2 or len(set(words)) >= 8 or not self._may_pair(None):
             return None
         rest, df = self._pair_cover(words)
-        if rest or min(df.values()) < PAIR_CANDIDATES:
+        if len(rest) == len(self.leaves) or min(df.values()) < PAIR_CANDIDATES:
             return None
         keys = [f"{a} {b}" for a, b in pairwise(words)]
         read = {key: self._pair(key) for key in keys}
@@ -822,6 +825,8 @@ class TextRanker:
         for i, w in reversed(list(enumerate(words))):  # a word's first pair: its frequency
             p = read[keys[min(i, len(keys) - 1)]]
             mine = _Postings(p.ids, bytearray(p.words[i == len(keys)] if p.words else b""), [], [])
+            if rest:
+                mine = _spliced(mine, self._read_in(w, rest), rest)
             mine.df = df[w]
             postings[w] = mine
             if w not in self._scorers:
@@ -829,13 +834,22 @@ class TextRanker:
                 if scorer is not None:
                     self._scorers[w] = scorer
         located: dict[str, tuple[list[int], list[int]]] = {}
-        if any(not p.ids for p in read.values()):
+        if not rest and any(not p.ids for p in read.values()):
             return set(), postings, located
         known = self._phrases.get(words)
         if known is None:
-            known = self._by_pairs(words, [], postings, {}, located)
+            known = self._by_pairs(words, rest, postings, {}, located)
             self._remember(words, known)
         return set(known), postings, located
+
+    def _read_in(self, word: str, ranges: list[tuple[int, int]]) -> _Postings:
+        """`word`'s postings in the segments whose document numbers are `ranges`."""
+        p = _Postings(array("i"), bytearray(), [], [])
+        firsts = {lo for lo, _ in ranges}
+        for seg, base in self.leaves:
+            if base in firsts:
+                self._read_segment(seg, base, self.field, word, p, None)
+        return p
 
     def _pair_cover(self, words: tuple[str, ...]) -> tuple[list[tuple[int, int]], dict[str, int]]:
         """The document numbers (ranges) of the segments that do not hold every pair of the
@@ -1235,6 +1249,33 @@ def _floats(freqs: bytearray | array[float]) -> array[float]:
 
 def _given(values: Sequence[bytes]) -> Sequence[bytes]:
     return values
+
+
+def _spliced(covered: _Postings, other: _Postings, ranges: list[tuple[int, int]]) -> _Postings:
+    """`covered`'s postings outside `ranges` (whole segments' document numbers, increasing)
+    and `other`'s, all within them, in document order: `other`'s blocks are kept, their
+    starts moved, for the positions of the turns there."""
+    byte = isinstance(covered.freqs, bytearray) and isinstance(other.freqs, bytearray)
+    a, a_freqs = covered.ids, covered.freqs if byte else _floats(covered.freqs)
+    b, b_freqs = other.ids, other.freqs if byte else _floats(other.freqs)
+    ids: array[int] = array("i")
+    freqs: Any = bytearray() if byte else array("f")
+    starts: list[int] = []
+    i = j = 0
+    for lo, hi in ranges:
+        cut = bisect_left(a, lo)
+        ids.extend(a[i:cut])
+        freqs.extend(a_freqs[i:cut])
+        i = bisect_left(a, hi)  # a word pair copied into such a segment is left out
+        end = bisect_left(b, hi, j)
+        shift = len(ids) - j
+        starts += [s + shift for s in other.starts if j <= s < end]
+        ids.extend(b[j:end])
+        freqs.extend(b_freqs[j:end])
+        j = end
+    ids.extend(a[i:])
+    freqs.extend(a_freqs[i:])
+    return _Postings(ids, freqs, starts, other.blocks)
 
 
 def _where(ids: array[int], docs: list[int]) -> list[int]:

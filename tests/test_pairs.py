@@ -581,6 +581,41 @@ def test_a_phrase_alone_reads_no_word_postings(
             assert found.total == expected.total
 
 
+def test_a_phrase_alone_after_an_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an update whose small segments Whoosh merged (no trusted pairs there), a phrase
+    alone still takes the other segments' turns from its pairs: its words' postings are
+    read only in the merged segment, and the answers are those without pairs."""
+    for name, least in (("pairs", 3), ("plain", NO_PAIRS)):
+        folder = tmp_path / name / "corpus"
+        rng = _corpus(folder, 7)
+        _build(folder, tmp_path / name / "ix", least, 2_000)
+        _update(folder, rng)
+        _build(folder, tmp_path / name / "ix", least, 2_000)
+    bases: list[int] = []
+    read_segment = TextRanker._read_segment
+
+    def spy(self: TextRanker, seg: Any, base: int, field: str, *args: Any, **kw: Any) -> Any:
+        if field == "text":
+            bases.append(base)
+        return read_segment(self, seg, base, field, *args, **kw)
+
+    monkeypatch.setattr(TextRanker, "_read_segment", spy)
+    with (
+        Archive.open(str(tmp_path / "pairs" / "ix")) as ours,
+        Archive.open(str(tmp_path / "plain" / "ix")) as plain,
+    ):
+        for q in ('"the sea"', '"the sea and the"', '"net of the net"', '"the the sea"'):
+            words = tuple(q.strip('"').split())
+            covered = {base for seg, base in _segments(ours) if _covered(seg, words)}
+            assert covered and len(covered) < len(_segments(ours)), q
+            bases.clear()
+            found = ours.search(q, limit=5)
+            assert bases and not covered & set(bases), q
+            expected = plain.search(q, limit=5)
+            assert [(h.id, h.score) for h in found.hits] == [(h.id, h.score) for h in expected.hits]
+            assert found.total == expected.total > 0
+
+
 def test_a_word_256_times_in_a_turn(tmp_path: Path) -> None:
     """A pair whose word occurs 256 times or more in a turn cannot pack the frequencies:
     its phrases are ranked from the words' postings, with the same answers."""
