@@ -287,6 +287,32 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
+def _filters(q: dict[str, Any]) -> dict[str, Any]:
+    """A query of the mix's filters, as `Archive.search` takes them."""
+    kw = {k: q[k] for k in ("date_from", "date_to") if q.get(k)}
+    if q.get("speaker"):
+        kw["speaker"] = q["speaker"]
+    if q.get("topic"):
+        kw["topic"] = q["topic"]
+    return kw
+
+
+def phrases_updated(index_dir: str, mix: list[dict[str, Any]]) -> tuple[float, float]:
+    """p50 and p95 of the mix's phrases on the index the re-index steps left (the build's
+    segments and a small one of the update's), each a first run in a fresh searcher."""
+    from searcher import Archive
+
+    times = []
+    with Archive.open(index_dir) as archive:
+        archive.search("warm", limit=10)
+        for q in mix:
+            if q["cls"] == "phrase":
+                started = time.perf_counter()
+                archive.search(q["text"], **_filters(q))
+                times.append((time.perf_counter() - started) * 1000)
+    return pct(times, 50), pct(times, 95)
+
+
 def warm_queries(index_dir: str, fts_path: str, mix: list[dict[str, Any]]) -> dict[str, Any]:
     from searcher import Archive
 
@@ -298,11 +324,7 @@ def warm_queries(index_dir: str, fts_path: str, mix: list[dict[str, Any]]) -> di
     base: dict[str, list[float]] = {c: [] for c in CLASSES}
     mismatches = cut = 0
     for q in mix:
-        kw = {k: q[k] for k in ("date_from", "date_to") if q.get(k)}
-        if q.get("speaker"):
-            kw["speaker"] = q["speaker"]
-        if q.get("topic"):
-            kw["topic"] = q["topic"]
+        kw = _filters(q)
         started = time.perf_counter()
         total = archive.search(q["text"], **kw).total
         ours[q["cls"]].append((time.perf_counter() - started) * 1000)
@@ -499,6 +521,7 @@ def run(
         "warm": warm_queries(index_dir, fts_path, mix),
         "cold": cold_queries(index_dir, fts_path, data, common, cold_repeats),
         "reindex": reindex(data, index_dir, fts_path, generate.SIZES[size], saved),
+        "phrases_updated": phrases_updated(index_dir, mix),
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
@@ -538,6 +561,16 @@ def _cpu_line(b: dict[str, Any], mb: float) -> list[str]:
     return [
         f"| build CPU, s (writer {b['cpu_writer']:.1f}, workers {b['cpu_workers']:.1f}; "
         f"{cpu / mb:.2f} s per MB; cores busy on average {busy:.2f}) | {cpu:.1f} | | |"
+    ]
+
+
+def _updated_line(r: dict[str, Any]) -> list[str]:
+    """The phrases after the re-index steps, when the run measured them (from the ninth)."""
+    if "phrases_updated" not in r:
+        return []
+    p50, p95 = r["phrases_updated"]
+    return [
+        f"| phrase p50 / p95 after the re-index steps (first runs), ms | {p50:.1f} / {p95:.1f} | | |"
     ]
 
 
@@ -582,6 +615,7 @@ def render(results: list[dict[str, Any]]) -> str:
             f"| re-index after 1 changed file, s | {x['changed']:.2f} | {x['changed_fts']:.3f} | {_r(x['changed'], x['changed_fts'])} |",
             f"| re-index after 1 added file, s | {x['added']:.2f} | {x['added_fts']:.3f} | {_r(x['added'], x['added_fts'])} |",
             f"| re-index after 1 removed file, s | {x['removed']:.2f} | {x['removed_fts']:.3f} | {_r(x['removed'], x['removed_fts'])} |",
+            *_updated_line(r),
             "",
             f"{r['warm']['queries']} warm queries; totals differing from FTS5 "
             f"(Snowball vs Porter stems, tokenization): {r['warm']['count_mismatches']}; "

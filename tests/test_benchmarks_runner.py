@@ -45,6 +45,7 @@ def test_runner_measures_everything_and_renders(tmp_path: Path) -> None:
     assert re.search(r"\| build, MB/s[^|]*\| [\d.]+ \| [\d.]+ \| [\d.]+x \|", text)
     assert res["build"]["cpu_writer"] > 0 and res["build"]["cpu_workers"] >= 0
     assert "| build CPU, s (writer " in text
+    assert len(res["phrases_updated"]) == 2 and "after the re-index steps" in text
 
 
 def test_help_and_version_import_no_engine() -> None:
