@@ -482,12 +482,6 @@ def raw_stems(text: str) -> tuple[list[str], list[str]]:
     return kept
 
 
-def word_stems(text: str) -> tuple[list[str], list[str]]:
-    """The folded words of `text` (as `words` gives them) and their stems."""
-    raws, stems = raw_stems(text)
-    return list(map(word_of, raws)), stems
-
-
 def _misses(found: list[Any]) -> list[int]:
     """The indices of `found` that hold None."""
     return list(compress(range(len(found)), map(is_, found, repeat(None))))
