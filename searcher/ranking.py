@@ -562,12 +562,18 @@ class TextRanker:
         return set(self._read(field, term, None).ids) - self.deleted
 
     def _read(
-        self, field: str, word: str, kept: list[Callable[[], Sequence[bytes]]] | None
+        self,
+        field: str,
+        word: str,
+        kept: list[Callable[[], Sequence[bytes]]] | None,
+        bases: set[int] | None = None,
     ) -> _Postings:
-        """`word`'s postings in `field` over every segment, from disk."""
+        """`word`'s postings in `field` over every segment (or those whose first document
+        numbers are `bases`), from disk."""
         p = _Postings(array("i"), bytearray(), [], [])
         for seg, base in self.leaves:
-            self._read_segment(seg, base, field, word, p, kept)
+            if bases is None or base in bases:
+                self._read_segment(seg, base, field, word, p, kept)
         return p
 
     def _read_segment(
@@ -822,11 +828,12 @@ class TextRanker:
         if any(p.ids and p.words is None for p in read.values()):
             return None
         postings: dict[str, _Postings] = {}
+        firsts = {lo for lo, _ in rest}  # the segments without the pairs
         for i, w in reversed(list(enumerate(words))):  # a word's first pair: its frequency
             p = read[keys[min(i, len(keys) - 1)]]
             mine = _Postings(p.ids, bytearray(p.words[i == len(keys)] if p.words else b""), [], [])
             if rest:
-                mine = _spliced(mine, self._read_in(w, rest), rest)
+                mine = _spliced(mine, self._read(self.field, w, None, firsts), rest)
             mine.df = df[w]
             postings[w] = mine
             if w not in self._scorers:
@@ -841,15 +848,6 @@ class TextRanker:
             known = self._by_pairs(words, rest, postings, {}, located)
             self._remember(words, known)
         return set(known), postings, located
-
-    def _read_in(self, word: str, ranges: list[tuple[int, int]]) -> _Postings:
-        """`word`'s postings in the segments whose document numbers are `ranges`."""
-        p = _Postings(array("i"), bytearray(), [], [])
-        firsts = {lo for lo, _ in ranges}
-        for seg, base in self.leaves:
-            if base in firsts:
-                self._read_segment(seg, base, self.field, word, p, None)
-        return p
 
     def _pair_cover(self, words: tuple[str, ...]) -> tuple[list[tuple[int, int]], dict[str, int]]:
         """The document numbers (ranges) of the segments that do not hold every pair of the
