@@ -15,12 +15,15 @@ positions takes its terms from `analysis.index_terms` and its posting values fro
 
 from __future__ import annotations
 
+import itertools
 import sys
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from operator import itemgetter
 from typing import Any
+
+from .inverter import Inverted, TextTurns, pairs
 
 #: a value of an ID/KEYWORD/NUMERIC field recurs in every turn of a record: its postings are
 #: computed once per segment (cleared when it grows past this many values, and by `finish`:
@@ -51,13 +54,12 @@ class SegmentBuilder:
             if getattr(field, "analyzer", None) == analyzer
             and field.format is not None
             and field.format.supports("positions")
+            and field.format.field_boost == 1.0  # weights are frequencies (inverter.py)
         }
         #: fields whose terms `_plain_items` finds without Whoosh's analyzer: ID fields, and
         #: comma-separated keywords (name -> lowercased?)
         self._ids, self._keywords = _plain_fields(schema)
         self._cache: dict[tuple[str, Any], tuple[list[tuple[bytes, float, bytes]], int]] = {}
-        #: field -> position -> the encoded value of a word found once, at that position
-        self._single: dict[str, dict[int, bytes]] = {}
         self.segment: Any = None
         #: characters of text added since the segment was started (to decide when to flush)
         self.chars = 0
@@ -67,22 +69,15 @@ class SegmentBuilder:
         return self._docnum if self.segment is not None else 0
 
     def _start(self) -> None:
-        from .postings import PAIR_SUFFIX
-
         self.segment = self.codec.new_segment(self.storage, "MAIN")
         self._perdoc = self.codec.per_document_writer(self.storage, self.segment)
         self._columns = _DocColumns(self._perdoc, self.schema)
-        #: field -> term bytes (str for a text field) -> [docnum, weight, value, docnum, …]
-        self._postings: dict[str, dict[Any, list[Any]]] = {}
-        #: fields whose terms are keyed by str
-        self._text: set[str] = set()
+        #: field -> term bytes -> [docnum, weight, value, docnum, …]
+        self._postings: dict[str, dict[bytes, list[Any]]] = {}
+        #: text field -> its turns' terms, inverted by `finish`
+        self._texts: dict[str, TextTurns] = {}
         #: field -> docnum -> length, for scorable fields
         self._lengths: dict[str, dict[int, int]] = {}
-        #: text field with a pair field -> (docnum, its terms, their positions or None when
-        #: they are 0, 1, 2, …) of each turn, for `_pairs`
-        self._turns: dict[str, list[tuple[int, list[str], list[int] | None]]] = {
-            name: [] for name in self._fast if name + PAIR_SUFFIX in self.schema
-        }
         self._docnum = 0
         self.chars = 0
 
@@ -157,46 +152,18 @@ class SegmentBuilder:
         return hit
 
     def _add_text(self, name: str, field: Any, text: str, docnum: int) -> int:
-        """Add the postings of one text value (what `Positions.word_values` yields, without
-        Tokens) straight to the field's words, keyed by the word itself: it is encoded once
-        per segment, in `finish` (str and UTF-8 orders agree). Returns the field length."""
+        """Add one text value's terms to the field's turns (inverted when the segment is
+        written). Returns the field length."""
         from .analysis import index_terms
 
-        positions: dict[str, list[int]] = {}
-        get = positions.get
+        turns = self._texts.get(name)
+        if turns is None:
+            turns = self._texts[name] = TextTurns()
         terms = index_terms(text)
-        turns = self._turns.get(name)
-        if turns is not None and terms:
-            words = list(map(_first, terms))
+        if terms:
             plain = terms[-1][1] == len(terms) - 1  # no joined compound: positions 0, 1, …
-            turns.append((docnum, words, None if plain else list(map(_second, terms))))
-        for term, pos in terms:
-            found = get(term)
-            if found is None:
-                positions[term] = [pos]
-            else:
-                found.append(pos)
-        encode: Callable[[list[int]], bytes] = field.format.encode
-        boost = field.format.field_boost
-        single = self._single.setdefault(name, {})
-        postings = self._postings.get(name)
-        if postings is None:
-            postings = self._postings[name] = {}
-            self._text.add(name)
-        posting = postings.get
-        for term, poses in positions.items():
-            if len(poses) == 1:  # most words of a turn: their value is remembered
-                value = single.get(poses[0])
-                if value is None:
-                    value = single[poses[0]] = encode(poses)
-                weight = boost
-            else:
-                value, weight = encode(poses), float(len(poses)) * boost
-            posts = posting(term)
-            if posts is None:
-                postings[term] = [docnum, weight, value]
-            else:
-                posts += (docnum, weight, value)
+            places = None if plain else list(map(_second, terms))
+            turns.add(docnum, list(map(_first, terms)), places)
         return len(terms) if field.scorable else 0
 
     def abandon(self) -> None:
@@ -204,48 +171,30 @@ class SegmentBuilder:
         interrupted build): otherwise they stay open until the garbage collector finds them."""
         if self.segment is not None:
             self.segment = None
-            self._perdoc.close()  # writes the columns' files, removed with the generation
+            if self._perdoc is not None:  # (not closed yet by `finish`)
+                self._perdoc.close()  # writes the columns' files, removed with the generation
 
     def finish(self) -> Any:
         """Write the postings and close the segment; returns it (None when nothing was added)."""
         from whoosh.util.numeric import length_to_byte
 
-        from . import postings as codec
-
         segment = self.segment
         if segment is None:
             return None
-        self._perdoc.close()
+        perdoc, self._perdoc = self._perdoc, None
+        perdoc.close()
         writer = self.codec.field_writer(self.storage, segment)
-        schema = self.schema
-        for name in sorted(self._postings):
-            terms = by_word = self._postings[name]
-            if name in self._text:
-                terms = {term.encode("utf-8"): posts for term, posts in terms.items()}
+        for name in sorted({*self._postings, *self._texts}):
             lengths = self._lengths.get(name, {})
             # lengths are stored as one byte each, and their order kept: the bytes are
             # compared where Whoosh compares the lengths the reader gives back
             coded = {d: length_to_byte(n) for d, n in lengths.items()}
-            writer.start_field(name, schema[name])
-            _write_terms(writer, terms, coded)
-            writer.finish_field()
-            top = name + codec.TOP_SUFFIX
-            if name in self._fast and top in schema:
-                found, totals = _top_lists(terms, coded)
-                if found:  # after `name`: a field's number, its terms' key prefix, grows
-                    writer.start_field(top, schema[top])
-                    _write_terms(writer, found, {}, totals)
-                    writer.finish_field()
-            turns = self._turns.get(name)
-            if turns:
-                field = schema[name + codec.PAIR_SUFFIX]
-                pairs = _pairs(by_word, turns, codec.PAIR_MIN, field.format.encode)
-                if pairs:  # else no two common words: the segment's phrases have few candidates
-                    mark = codec.PAIR_MARK.encode("utf-8")
-                    pairs[mark] = [0, 1.0, field.format.encode([0])]
-                    writer.start_field(name + codec.PAIR_SUFFIX, field)
-                    _write_terms(writer, pairs, {}, {mark: -float(codec.PAIR_MIN)})
-                    writer.finish_field()
+            if name in self._texts:
+                self._write_text(writer, name, coded)
+            else:
+                writer.start_field(name, self.schema[name])
+                _write_terms(writer, self._postings[name], coded)
+                writer.finish_field()
         table = writer._tindex
         table._write_hashes = partial(_write_hashes, table)
         writer.close()
@@ -253,11 +202,45 @@ class SegmentBuilder:
         if segment.should_assemble():
             segment.create_compound_file(self.storage)
         self.segment = None
-        self._postings, self._lengths, self._text = {}, {}, set()
-        self._turns = {name: [] for name in self._turns}
+        self._postings, self._lengths, self._texts = {}, {}, {}
         self._cache.clear()
         self.chars = 0
         return segment
+
+    def _write_text(self, writer: Any, name: str, coded: dict[int, int]) -> None:
+        """A text field's words, then its top lists and word pairs (postings.py) when the
+        schema has their hidden fields."""
+        import numpy as np
+
+        from . import postings as codec
+
+        schema = self.schema
+        field = schema[name]
+        words, tokens = self._texts[name].invert(field.format.encode)
+        lengths = np.zeros(self._docnum, dtype=np.int64)
+        lengths[list(coded)] = list(coded.values())
+        writer.start_field(name, field)
+        _put_terms(writer, _inverted_records(words, lengths, writer._postwriter))
+        writer.finish_field()
+        top = name + codec.TOP_SUFFIX
+        if top in schema:
+            found, totals = _top_lists(words, lengths)
+            if found:  # after `name`: a field's number, its terms' key prefix, grows
+                writer.start_field(top, schema[top])
+                _write_terms(writer, found, {}, totals)
+                writer.finish_field()
+        paired = name + codec.PAIR_SUFFIX
+        if paired in schema:
+            found_pairs = pairs(words, tokens, codec.PAIR_MIN, schema[paired].format.encode)
+            if found_pairs:  # else no two common words: the segment's phrases have few candidates
+                mark = codec.PAIR_MARK.encode("utf-8")  # sorts before every pair
+                marker = {mark: [0, 1.0, schema[paired].format.encode([0])]}
+                totals = {mark: -float(codec.PAIR_MIN)}
+                writer.start_field(paired, schema[paired])
+                records = _dict_records(marker, {}, writer._postwriter, totals)
+                more = _inverted_records(found_pairs, None, writer._postwriter)
+                _put_terms(writer, itertools.chain(records, more))
+                writer.finish_field()
 
 
 def _plain_fields(schema: Any) -> tuple[set[str], dict[str, bool]]:
@@ -306,28 +289,62 @@ def _write_terms(
 ) -> None:
     """The field's words in order, the same bytes as `W3FieldWriter.start_term`, `add` per
     posting and `finish_term` with `CompactCodec` write, at a fraction of the cost (~80 µs
-    of Python a word there, most words having 1-3 postings): a word's blocks and term info
-    are built here, its postings go out with the field's in large writes. A lone posting is
-    not inlined, as with Whoosh's `inlinelimit=1`. `lengths`: document -> length byte;
-    `totals`: a total weight to write instead of the postings', for the words it holds (see
-    `_top_lists`, `PAIR_MARK`)."""
-    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+    of Python a word there, most words having 1-3 postings). `lengths`: document -> length
+    byte; `totals`: a total weight to write instead of the postings', for the words it holds
+    (see `_top_lists`, `PAIR_MARK`)."""
+    _put_terms(writer, _dict_records(terms, lengths, writer._postwriter, totals))
+
+
+#: what `_put_terms` writes of a word: (its bytes, its blocks as the postings file holds
+#: them, total weight, postings, min and max length byte, max weight, first and last document)
+_Record = tuple[bytes, bytes, float, int, int, int, float, int, int]
+
+
+def _put_terms(writer: Any, records: Iterable[_Record]) -> None:
+    """A field's words (increasing), their postings going out in large writes and their term
+    infos as `W3FieldWriter.finish_term` writes them. A lone posting is not inlined, as with
+    Whoosh's `inlinelimit=1`."""
+    from whoosh.codec.whoosh3 import W3TermInfo
     from whoosh.system import pack_int, pack_long, pack_ushort
 
-    from .postings import block_record, pack_block, pack_single
-
-    postwriter = writer._postwriter
-    step = 3 * postwriter._blocklimit
-    compression = postwriter._compression
     postfile = writer._postfile
     keys: list[bytes] = []
     infos: list[bytes] = []
     prefix = pack_ushort(writer._fieldid)
     pack_info = W3TermInfo._struct.pack
-    get_length = lengths.get
     offset = postfile.tell()
     out: list[bytes] = []
     pending = 0
+    for btext, data, total, n, low, high, maxweight, first, last in records:
+        info = pack_info(0, total, n, low, high, maxweight, first, last)
+        keys.append(prefix + btext)
+        infos.append(info + pack_long(offset) + pack_int(len(data)))
+        offset += len(data)
+        out.append(data)
+        pending += len(data)
+        if pending >= 1 << 20:
+            postfile.write(b"".join(out))
+            out.clear()
+            pending = 0
+    postfile.write(b"".join(out))
+    if keys:
+        _add_terms(writer._tindex, keys, infos)
+
+
+def _dict_records(
+    terms: dict[bytes, list[Any]],
+    lengths: dict[int, int],
+    postwriter: Any,
+    totals: dict[bytes, float] | None = None,
+) -> Iterator[_Record]:
+    """`_put_terms`' records of words given as word -> [docnum, weight, value, docnum, …]."""
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+
+    from .postings import block_record, pack_block, pack_single
+
+    step = 3 * postwriter._blocklimit
+    compression = postwriter._compression
+    get_length = lengths.get
     for btext in sorted(terms):
         posts = terms[btext]
         n = len(posts)
@@ -354,119 +371,167 @@ def _write_terms(
             data, total, low, high, maxweight = _blocks(posts, step, get_length, compression)
         if totals is not None:
             total = totals.get(btext, total)
-        info = pack_info(0, total, n // 3, low, high, maxweight, posts[0], posts[-3])
-        keys.append(prefix + btext)
-        infos.append(info + pack_long(offset) + pack_int(len(data)))
-        offset += len(data)
-        out.append(data)
-        pending += len(data)
-        if pending >= 1 << 20:
-            postfile.write(b"".join(out))
-            out.clear()
-            pending = 0
-    postfile.write(b"".join(out))
-    if keys:
-        _add_terms(writer._tindex, keys, infos)
+        yield btext, data, total, n // 3, low, high, maxweight, posts[0], posts[-3]
 
 
-def _top_lists(
-    terms: dict[bytes, list[Any]], lengths: dict[int, int]
-) -> tuple[dict[bytes, list[Any]], dict[bytes, float]]:
+#: a block's type codes (postings.pack_block) by the largest value it packs
+_B, _H, _I, _N, _F = (ord(c) for c in "BHINf")
+
+
+def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterator[_Record]:
+    """`_put_terms`' records of an inverted field, its blocks packed as `pack_block` packs
+    them, with each block's codes and statistics found for all blocks at once. `lengths`:
+    each document's length byte (0: none), None for a field without lengths."""
+    import numpy as np
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+
+    from .postings import LONG_BLOCK, block_record, long_after
+
+    limit, compression = postwriter._blocklimit, postwriter._compression
+    starts, docs, weights = words.starts, words.docs, words.weights
+    counts = np.diff(starts)
+    # blocks of `limit` postings, then of LONG_BLOCK (as `CompactPostingsWriter` cuts them)
+    cuts = [starts[:-1]]
+    edge = long_after(limit)
+    for t in np.flatnonzero(counts > limit).tolist():
+        a, n = int(starts[t]), int(counts[t])
+        more = [*range(limit, min(n, edge), limit), *range(edge, n, LONG_BLOCK)]
+        cuts.append(np.array(more, dtype=np.int64) + a)
+    firsts = np.sort(np.concatenate(cuts)) if len(cuts) > 1 else cuts[0]
+    if not len(firsts):
+        return
+    ends = np.append(firsts[1:], starts[-1])
+    gaps = docs.copy()
+    gaps[1:] -= docs[:-1]
+    gaps[firsts] = docs[firsts]
+    sizes = np.diff(words.bounds)
+    most_weight = np.maximum.reduceat(weights, firsts)
+    least_weight = np.minimum.reduceat(weights, firsts)
+    gap_code = _codes(np.maximum.reduceat(gaps, firsts))
+    size_code = _codes(np.maximum.reduceat(sizes, firsts))
+    weight_code = np.where(
+        (least_weight == 1) & (most_weight == 1),
+        _N,
+        np.where((least_weight >= 0) & (most_weight < 256), _B, _F),
+    )
+    if lengths is None:
+        low = high = np.zeros(len(firsts), dtype=np.int64)
+        t_low = t_high = np.zeros(len(counts), dtype=np.int64)
+    else:
+        held = lengths[docs]
+        some = np.where(held == 0, 256, held)
+        low, high = np.minimum.reduceat(some, firsts), np.maximum.reduceat(held, firsts)
+        low[low == 256] = 0
+        t_low = np.minimum.reduceat(some, starts[:-1])
+        t_high = np.maximum.reduceat(held, starts[:-1])
+        t_low[t_low == 256] = 0
+    packed = {
+        _B: (gaps.astype(np.uint8).tobytes(), 1),
+        _H: (gaps.astype("<u2").tobytes(), 2),
+        _I: (gaps.astype("<u4").tobytes(), 4),
+    }
+    packed_sizes = {
+        _B: (sizes.astype(np.uint8).tobytes(), 1),
+        _H: (sizes.astype("<u2").tobytes(), 2),
+        _I: (sizes.astype("<u4").tobytes(), 4),
+    }
+    packed_weights = {
+        _B: (weights.astype(np.uint8).tobytes(), 1),
+        _F: (weights.astype("<f4").tobytes(), 4),
+        _N: (b"", 0),
+    }
+    values, bounds = words.values, words.bounds.tolist()
+    blocks = zip(
+        firsts.tolist(),
+        ends.tolist(),
+        gap_code.tolist(),
+        weight_code.tolist(),
+        size_code.tolist(),
+        docs[ends - 1].tolist(),
+        most_weight.tolist(),
+        low.tolist(),
+        high.tolist(),
+        strict=True,
+    )
+    totals = np.add.reduceat(weights, starts[:-1]).tolist()
+    term_most = np.maximum.reduceat(weights, starts[:-1]).tolist()
+    first_docs = docs[starts[:-1]].tolist()
+    term_ends = starts[1:].tolist()
+    for key, end, total, n, t_lo, t_hi, most, first in zip(
+        words.keys,
+        term_ends,
+        totals,
+        counts.tolist(),
+        t_low.tolist(),
+        t_high.tolist(),
+        term_most,
+        first_docs,
+        strict=True,
+    ):
+        record = [WHOOSH3_HEADER_MAGIC]
+        while True:
+            a, z, g, w, s, last_doc, top, lo, hi = next(blocks)
+            gap_bytes, g_size = packed[g]
+            weight_bytes, w_size = packed_weights[w]
+            size_bytes, s_size = packed_sizes[s]
+            data = b"".join(
+                (
+                    bytes((g, w, s)),
+                    gap_bytes[a * g_size : z * g_size],
+                    weight_bytes[a * w_size : z * w_size],
+                    size_bytes[a * s_size : z * s_size],
+                    values[bounds[a] : bounds[z]],
+                )
+            )
+            stats = (z - a, last_doc, float(top) if top > 0 else 0, lo, hi)
+            record.append(block_record(data, stats, compression, z >= end))
+            if z >= end:
+                break
+        yield (
+            key,
+            b"".join(record),
+            float(total),
+            n,
+            t_lo,
+            t_hi,
+            float(max(most, 0)),
+            first,
+            last_doc,
+        )
+
+
+def _codes(largest: Any) -> Any:
+    """`postings._smallest`'s type code for each block's largest value."""
+    import numpy as np
+
+    return np.where(largest < 1 << 8, _B, np.where(largest < 1 << 16, _H, _I))
+
+
+def _top_lists(words: Inverted, lengths: Any) -> tuple[dict[bytes, list[Any]], dict[bytes, float]]:
     """The top lists (postings.py) of a text field's words of `TOP_MIN` postings or more,
     all of whole frequencies below 256, as postings without values (word -> [docnum,
     frequency, b"", …]), and each one's total weight: minus the word's postings in the
     segment, which no posting list Whoosh writes has (its total is the sum of positive
     weights). A reader trusts a top list only when its total is minus the word's document
     frequency there: a Whoosh merge copies top lists (turns deleted, segments joined) and
-    the copy is ignored. `lengths`: document -> length byte."""
+    the copy is ignored. `lengths`: each document's length byte."""
+    import numpy as np
+
     from . import postings as codec
 
     found: dict[bytes, list[Any]] = {}
     totals: dict[bytes, float] = {}
-    least, k = codec.TOP_MIN, codec.TOP_K
-    for btext, posts in terms.items():
-        n = len(posts) // 3
-        if n < least:
+    starts = words.starts
+    for t in np.flatnonzero(np.diff(starts) >= codec.TOP_MIN).tolist():
+        a, z = int(starts[t]), int(starts[t + 1])
+        freqs = words.weights[a:z]
+        if freqs.max() >= 256:
             continue
-        weights = posts[1::3]
-        freqs = bytes(map(int, weights)) if max(weights) < 256 else None
-        if freqs is None or list(freqs) != weights:
-            continue
-        ids = posts[0::3]
-        kept = codec.top_list(freqs, [lengths.get(d, 0) for d in ids], k)
-        found[btext] = [x for j in kept for x in (ids[j], weights[j], b"")]
-        totals[btext] = -float(n)
+        ids = words.docs[a:z]
+        kept = codec.top_list(freqs.astype(np.uint8).tobytes(), lengths[ids].tolist(), codec.TOP_K)
+        found[words.keys[t]] = [x for j in kept for x in (int(ids[j]), float(freqs[j]), b"")]
+        totals[words.keys[t]] = -float(z - a)
     return found, totals
-
-
-def _pairs(
-    postings: dict[str, list[Any]],
-    turns: list[tuple[int, list[str], list[int] | None]],
-    least: int,
-    encode: Callable[[list[int]], bytes],
-) -> dict[bytes, list[Any]]:
-    """The pair terms (postings.py) of a segment's text field, whose words' postings are
-    `postings`, from its `turns` (docnum, terms, their positions or None for 0, 1, …):
-    "a b" -> [docnum, weight, positions of a, …], for each a at p and b at p + 1 where a
-    and b each have `least` postings or more. The weight packs the pair's frequency in the
-    turn and its words' (`postings.pair_weight`)."""
-    from collections import Counter
-    from itertools import compress
-
-    from .postings import pair_weight
-
-    frequent = {w for w, posts in postings.items() if len(posts) >= 3 * least}
-    found: dict[str, list[Any]] = {}
-    if not frequent:
-        return {}
-    single: dict[int, bytes] = {}  # the value of a pair seen once, at that position
-    weights: dict[tuple[int, int, int], float] = {}  # one float object per weight
-    is_frequent = frequent.__contains__
-    for j, (docnum, words, places) in enumerate(turns):
-        turns[j] = None  # type: ignore[call-overload]  # each turn's terms freed once used
-        flags = bytes(map(is_frequent, words))
-        here: dict[tuple[str, str], list[int]] = {}
-        if places is None:
-            # flags[i] & flags[i + 1] for each i, as one integer's bytes (each 0 or 1)
-            both = int.from_bytes(flags, "big")
-            paired = (both & both >> 8).to_bytes(len(flags), "big")[1:]
-            for i in compress(range(len(words) - 1), paired):
-                pair = (words[i], words[i + 1])
-                at = here.get(pair)
-                if at is None:
-                    here[pair] = [i]
-                else:
-                    at.append(i)
-        else:  # joined compounds share their first part's position
-            by_place: dict[int, list[str]] = {}
-            for word, q, flag in zip(words, places, flags, strict=True):
-                if flag:
-                    by_place.setdefault(q, []).append(word)
-            for q, firsts in by_place.items():  # in increasing order
-                for b in dict.fromkeys(by_place.get(q + 1, ())):
-                    for a in dict.fromkeys(firsts):
-                        here.setdefault((a, b), []).append(q)
-        if not here:
-            continue
-        counts = Counter(words)
-        for (a, b), poses in here.items():
-            if len(poses) == 1:
-                value = single.get(poses[0])
-                if value is None:
-                    value = single[poses[0]] = encode(poses)
-            else:
-                value = encode(poses)
-            n = (len(poses), counts[a], counts[b])
-            weight = weights.get(n)
-            if weight is None:
-                weight = weights[n] = pair_weight(*n)
-            key = a + " " + b
-            posts = found.get(key)
-            if posts is None:
-                found[key] = [docnum, weight, value]
-            else:
-                posts += (docnum, weight, value)
-    return {key.encode("utf-8"): posts for key, posts in found.items()}
 
 
 def _add_terms(table: Any, keys: list[bytes], values: list[bytes]) -> None:
