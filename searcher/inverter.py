@@ -44,9 +44,10 @@ class TextTurns:
         #: term -> a number (the numbers of new terms come from one counter: not dense)
         self._numbers: dict[str, int] = {}
         self._next = count()
-        self._terms = array("q")
-        self._docs = array("q")
-        self._sizes = array("q")
+        # 32-bit numbers: a segment holds a few million tokens, and memory is what bounds it
+        self._terms = array("i")
+        self._docs = array("i")
+        self._sizes = array("i")
         #: (turn, positions) of the turns whose positions are not 0, 1, 2, … (joined compounds)
         self._placed: list[tuple[int, list[int]]] = []
 
@@ -62,28 +63,32 @@ class TextTurns:
         """The words' postings, and the tokens `pairs` needs."""
         import numpy as np
 
+        i32 = np.int32
         words = sorted(self._numbers)
-        ranks = np.zeros(next(self._next), dtype=np.int64)
+        ranks = np.zeros(next(self._next), dtype=i32)
         ranks[np.fromiter(map(self._numbers.__getitem__, words), np.int64, len(words))] = np.arange(
-            len(words)
+            len(words), dtype=i32
         )
-        terms = ranks[np.frombuffer(self._terms, dtype=np.int64)]
-        sizes = np.frombuffer(self._sizes, dtype=np.int64)
-        turn = np.repeat(np.arange(len(sizes)), sizes)
-        firsts = np.cumsum(sizes) - sizes
-        positions = np.arange(len(terms)) - firsts[turn]
+        terms = ranks[np.frombuffer(self._terms, dtype=i32)]
+        del ranks
+        self._terms = array("i")  # (its numbers are in `terms` now)
+        sizes = np.frombuffer(self._sizes, dtype=i32)
+        turn = np.repeat(np.arange(len(sizes), dtype=i32), sizes)
+        firsts = (np.cumsum(sizes) - sizes).astype(i32)
+        positions = np.arange(len(terms), dtype=i32) - firsts[turn]
         for t, places in self._placed:
             positions[firsts[t] : firsts[t] + sizes[t]] = places
-        docs = np.frombuffer(self._docs, dtype=np.int64)[turn]
+        turn_docs = np.frombuffer(self._docs, dtype=i32)
         keys = [w.encode("utf-8") for w in words]
-        inverted, order, first = _invert(keys, terms, docs, positions, encode)
-        freqs = inverted.weights
+        inverted, order, first = _invert(keys, terms, turn_docs[turn], positions, encode)
+        del positions
         # each token's frequency in its turn: its posting's
-        posting = np.empty(len(terms), dtype=np.int64)
-        posting[order] = np.cumsum(first) - 1
-        tokens = _Tokens(
-            words, terms, docs, positions, turn, freqs[posting], firsts, sizes, self._placed
-        )
+        posting = np.empty(len(terms), dtype=i32)
+        posting[order] = np.cumsum(first, dtype=i32) - 1
+        del order, first
+        freqs = inverted.weights.astype(i32)[posting]
+        del posting
+        tokens = _Tokens(words, terms, turn, freqs, firsts, sizes, turn_docs, self._placed)
         return inverted, tokens
 
 
@@ -93,14 +98,13 @@ class _Tokens:
 
     words: list[str]
     terms: Any
-    docs: Any
-    positions: Any
+    #: each token's turn, and its frequency there
     turn: Any
-    #: each token's frequency in its turn
     freqs: Any
-    #: each turn's first token and number of tokens
+    #: each turn's first token, number of tokens and document number
     firsts: Any
     sizes: Any
+    docs: Any
     #: (turn, positions) of the turns with joined compounds
     placed: list[tuple[int, list[int]]]
 
@@ -131,10 +135,10 @@ def _invert(
     wide = np.unique(np.searchsorted(pstarts, np.flatnonzero(gaps >= _BYTE_GAPS), "right") - 1)
     small = gaps.astype(np.uint8).tobytes()
     if len(wide):
-        ends = np.append(pstarts, n).tolist()
+        ends = np.append(pstarts, n)
         pieces, at = [], 0
         for p in wide.tolist():
-            a, z = ends[p], ends[p + 1]
+            a, z = int(ends[p]), int(ends[p + 1])
             value = encode(s_pos[a:z].tolist())
             pieces += [small[at:a], value]
             lengths[p] = len(value)
@@ -160,26 +164,30 @@ def pairs(
     frequent = np.diff(words.starts) >= least
     if not frequent.any():
         return None
-    terms, docs, freqs = tokens.terms, tokens.docs, tokens.freqs
+    terms, turn, freqs = tokens.terms, tokens.turn, tokens.freqs
     common = frequent[terms]
     if tokens.placed:  # those turns' pairs follow their positions: below
         skip = np.zeros(len(tokens.sizes), dtype=bool)
         skip[[t for t, _ in tokens.placed]] = True
-        common &= ~skip[tokens.turn]
-    at = np.flatnonzero(common[:-1] & common[1:] & (tokens.turn[:-1] == tokens.turn[1:]))
+        common &= ~skip[turn]
+    at = np.flatnonzero(common[:-1] & common[1:] & (turn[:-1] == turn[1:]))
+    del common
+    where = turn[at]  # the other turns' positions are 0, 1, 2, …
     # (first, second, document, position, first's and second's frequency) of each
-    found = np.stack(
-        (terms[at], terms[at + 1], docs[at], tokens.positions[at], freqs[at], freqs[at + 1])
-    )
+    found = np.empty((6, len(at)), dtype=np.int32)
+    found[0], found[1] = terms[at], terms[at + 1]
+    found[2], found[3] = tokens.docs[where], at - tokens.firsts[where]
+    found[4], found[5] = freqs[at], freqs[at + 1]
+    del at, where
     extra = _placed_pairs(tokens, frequent)
     if extra:
-        found = np.concatenate((found, np.array(extra, dtype=np.int64).T), axis=1)
+        found = np.concatenate((found, np.array(extra, dtype=found.dtype).T), axis=1)
         found = found[:, np.lexsort((found[3], found[2]))]  # in document order again
     if not found.shape[1]:
         return None
     firsts, seconds, where, places, first_counts, second_counts = found
     size = len(tokens.words)
-    distinct, which = np.unique(firsts * size + seconds, return_inverse=True)
+    distinct, which = np.unique(firsts.astype(np.int64) * size + seconds, return_inverse=True)
     spelled = tokens.words
     names = [
         f"{spelled[a]} {spelled[b]}"
@@ -206,7 +214,7 @@ def _placed_pairs(tokens: _Tokens, frequent: Any) -> list[tuple[int, ...]]:
     for t, places in tokens.placed:
         a = int(tokens.firsts[t])
         words = tokens.terms[a : a + int(tokens.sizes[t])].tolist()
-        doc = int(tokens.docs[a])
+        doc = int(tokens.docs[t])
         counts = Counter(words)
         by_place: dict[int, list[int]] = {}
         for word, q in zip(words, places, strict=True):

@@ -219,6 +219,11 @@ class SegmentBuilder:
         words, tokens = self._texts[name].invert(field.format.encode)
         lengths = np.zeros(self._docnum, dtype=np.int64)
         lengths[list(coded)] = list(coded.values())
+        paired = name + codec.PAIR_SUFFIX
+        found_pairs = None  # found first: the tokens are freed before the words are written
+        if paired in schema:
+            found_pairs = pairs(words, tokens, codec.PAIR_MIN, schema[paired].format.encode)
+        del tokens
         writer.start_field(name, field)
         _put_terms(writer, _inverted_records(words, lengths, writer._postwriter))
         writer.finish_field()
@@ -229,18 +234,15 @@ class SegmentBuilder:
                 writer.start_field(top, schema[top])
                 _write_terms(writer, found, {}, totals)
                 writer.finish_field()
-        paired = name + codec.PAIR_SUFFIX
-        if paired in schema:
-            found_pairs = pairs(words, tokens, codec.PAIR_MIN, schema[paired].format.encode)
-            if found_pairs:  # else no two common words: the segment's phrases have few candidates
-                mark = codec.PAIR_MARK.encode("utf-8")  # sorts before every pair
-                marker = {mark: [0, 1.0, schema[paired].format.encode([0])]}
-                totals = {mark: -float(codec.PAIR_MIN)}
-                writer.start_field(paired, schema[paired])
-                records = _dict_records(marker, {}, writer._postwriter, totals)
-                more = _inverted_records(found_pairs, None, writer._postwriter)
-                _put_terms(writer, itertools.chain(records, more))
-                writer.finish_field()
+        if found_pairs:  # else no two common words: the segment's phrases have few candidates
+            mark = codec.PAIR_MARK.encode("utf-8")  # sorts before every pair
+            marker = {mark: [0, 1.0, schema[paired].format.encode([0])]}
+            totals = {mark: -float(codec.PAIR_MIN)}
+            writer.start_field(paired, schema[paired])
+            records = _dict_records(marker, {}, writer._postwriter, totals)
+            more = _inverted_records(found_pairs, None, writer._postwriter)
+            _put_terms(writer, itertools.chain(records, more))
+            writer.finish_field()
 
 
 def _plain_fields(schema: Any) -> tuple[set[str], dict[str, bool]]:
@@ -425,25 +427,16 @@ def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterato
         t_low = np.minimum.reduceat(some, starts[:-1])
         t_high = np.maximum.reduceat(held, starts[:-1])
         t_low[t_low == 256] = 0
-    packed = {
-        _B: (gaps.astype(np.uint8).tobytes(), 1),
-        _H: (gaps.astype("<u2").tobytes(), 2),
-        _I: (gaps.astype("<u4").tobytes(), 4),
-    }
-    packed_sizes = {
-        _B: (sizes.astype(np.uint8).tobytes(), 1),
-        _H: (sizes.astype("<u2").tobytes(), 2),
-        _I: (sizes.astype("<u4").tobytes(), 4),
-    }
-    packed_weights = {
-        _B: (weights.astype(np.uint8).tobytes(), 1),
-        _F: (weights.astype("<f4").tobytes(), 4),
-        _N: (b"", 0),
-    }
-    values, bounds = words.values, words.bounds.tolist()
+    packed = _packed(gaps, gap_code)
+    packed_sizes = _packed(sizes, size_code)
+    packed_weights = _packed(weights, weight_code)
+    del gaps, sizes
+    values, bounds = words.values, words.bounds
     blocks = zip(
         firsts.tolist(),
         ends.tolist(),
+        bounds[firsts].tolist(),
+        bounds[ends].tolist(),
         gap_code.tolist(),
         weight_code.tolist(),
         size_code.tolist(),
@@ -470,7 +463,7 @@ def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterato
     ):
         record = [WHOOSH3_HEADER_MAGIC]
         while True:
-            a, z, g, w, s, last_doc, top, lo, hi = next(blocks)
+            a, z, start, stop, g, w, s, last_doc, top, lo, hi = next(blocks)
             gap_bytes, g_size = packed[g]
             weight_bytes, w_size = packed_weights[w]
             size_bytes, s_size = packed_sizes[s]
@@ -480,7 +473,7 @@ def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterato
                     gap_bytes[a * g_size : z * g_size],
                     weight_bytes[a * w_size : z * w_size],
                     size_bytes[a * s_size : z * s_size],
-                    values[bounds[a] : bounds[z]],
+                    values[start:stop],
                 )
             )
             stats = (z - a, last_doc, float(top) if top > 0 else 0, lo, hi)
@@ -498,6 +491,19 @@ def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterato
             first,
             last_doc,
         )
+
+
+def _packed(values: Any, codes: Any) -> dict[int, tuple[bytes, int]]:
+    """code -> (all `values` as that code packs them, bytes per value), for the codes used."""
+    import numpy as np
+
+    types = {_B: ("<u1", 1), _H: ("<u2", 2), _I: ("<u4", 4), _F: ("<f4", 4)}
+    out = {_N: (b"", 0)}
+    for code in np.unique(codes).tolist():
+        if code != _N:
+            kind, size = types[code]
+            out[code] = (values.astype(kind).tobytes(), size)
+    return out
 
 
 def _codes(largest: Any) -> Any:
