@@ -250,6 +250,12 @@ class Matcher:
     """Finds a taxonomy's patterns in text; built once per taxonomy, reused for every turn."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
+        # bound once here, not imported per turn (an import statement costs ~1% of a build's
+        # worker); the module itself loads Whoosh, so it waits until a matcher is needed
+        from .analysis import raw_stems, word_of
+
+        self._raw_stems = raw_stems
+        self._word_of = word_of
         self.taxonomy = taxonomy
         #: first token -> [(pattern, topic index, kind)]; kind: "s", "w" or a group number
         self._exact: dict[str, list[tuple[Pattern, int, str]]] = {}
@@ -267,15 +273,12 @@ class Matcher:
 
     def hits(self, text: str) -> Iterator[tuple[int, str, Pattern]]:
         """(topic index, kind, pattern) for each pattern occurrence in `text`."""
-        from .analysis import raw_stems
-
-        return self._hits(*raw_stems(text))  # tokenized once: the index takes them over
+        return self._hits(*self._raw_stems(text))  # tokenized once: the index takes them over
 
     def _hits(self, raws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
         # the patterns a raw match starts, remembered per spelling (its word and stem follow
         # from it) and looked up in C: most start none, and only the others are visited
-        from .analysis import word_of
-
+        word_of = self._word_of
         begins = self._begins
         entries = list(map(begins.get, raws))
         if None in entries:
@@ -330,8 +333,7 @@ def _answers(turn: Turn, previous: Turn) -> bool:
 
 def derive(doc: Transcript, matcher: Matcher) -> Transcript:
     """The transcript with each turn's own topics and, for short replies, inherited ones."""
-    from .analysis import raw_stems
-
+    raw_stems = matcher._raw_stems
     turns: list[Turn] = []
     for turn in doc.turns:
         own = matcher.topics(turn.text)
