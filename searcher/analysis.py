@@ -84,6 +84,14 @@ TOKEN_PATTERN = (
     r"|[^\W_]+(?:['’][^\W_]+)*"
 )
 _TOKEN = re.compile(TOKEN_PATTERN)
+#: `_TOKEN` for text that `str.isascii()`: the same matches there (Unicode `\w` and `\d` are
+#: `[A-Za-z0-9_]` and `[0-9]` on ASCII), its classes as byte maps, not Unicode category
+#: calls, and each alternative's shared first character tested once (`_tokens`: 0.33 s
+#: instead of 0.55 on the 13,366 turns of the bench's first 6.4 MB)
+_ASCII_TOKEN = re.compile(
+    r"[A-Za-z](?:(?:\.[A-Za-z])+\.?(?![A-Za-z0-9])|[A-Za-z0-9]*(?:'[A-Za-z0-9]+)*)"
+    r"|[0-9](?:[0-9]*(?:[.,][0-9]+)+|[A-Za-z0-9]*(?:'[A-Za-z0-9]+)*)"
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 _APOSTROPHE = re.compile(r"['’]")
 #: joiners of compounds when written without spaces ("SS–20" is set with an en dash)
@@ -95,6 +103,11 @@ _SUPERSCRIPTS = "¹²³⁰⁴⁵⁶⁷⁸⁹"
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?")
 #: "U.S." and "US" mean the country, never the pronoun "us"
 _COUNTRY_US = "usa"
+
+
+def _tokens(text: str) -> list[str]:
+    """`_TOKEN.findall(text)`, faster on ASCII text."""
+    return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
 
 
 def fold(word: str) -> str:
@@ -161,7 +174,7 @@ def _found(text: str) -> list[tuple[str, int, int]]:
     cache = _RAW
     found: list[tuple[str, int, int]] = []
     append = found.append
-    for m in _TOKEN.finditer(text):
+    for m in (_ASCII_TOKEN if text.isascii() else _TOKEN).finditer(text):
         raw = m[0]
         hit = cache.get(raw) or _remember(raw)
         if hit[0]:
@@ -238,7 +251,7 @@ class WordTokenizer(Tokenizer):
         if not (chars or keeporiginal or any(h in value for h in _HYPHENS)):
             # indexing: words and positions only, and no compound to join
             cache = _RAW
-            for raw in _TOKEN.findall(value):
+            for raw in _tokens(value):
                 word = (cache.get(raw) or _remember(raw))[0]
                 if word:
                     pos += 1
@@ -466,7 +479,7 @@ def raw_stems(text: str) -> tuple[list[str], list[str]]:
     kept = _KEPT.get(text)
     if kept is None:
         # dictionary look-ups mapped in C; the rare misses filled in after
-        raws = _TOKEN.findall(text)
+        raws = _tokens(text)
         table = STEMS.raw()
         got: list[str | None] = list(map(table.get, raws))
         if None in got:  # only the misses are visited, found in C
@@ -496,7 +509,7 @@ def index_terms(text: str) -> list[tuple[str, int]]:
         if kept is not None:
             return list(zip(kept[1], range(len(kept[1])), strict=True))
         raw_cache = _RAW
-        found = [(raw_cache.get(raw) or _remember(raw))[0] for raw in _TOKEN.findall(text)]
+        found = [(raw_cache.get(raw) or _remember(raw))[0] for raw in _tokens(text)]
         return [(cache.get(w) or stems(w), i) for i, w in enumerate(w for w in found if w)]
     terms: list[tuple[str, int]] = []
     for pos, (word, _, _, joined) in enumerate(scan(text)):

@@ -246,36 +246,51 @@ def taxonomy_for(paths: Iterable[str]) -> Taxonomy:
 # -- matching --------------------------------------------------------------------------------
 
 
+#: a pattern a raw match begins, as `Matcher._hits` checks it: (the stems of its other
+#: tokens when all are "=" tokens, else None; its other tokens; topic index; kind; pattern)
+_Begun = tuple[list[str] | None, Pattern, int, str, Pattern]
+
+
+def _begun(p: Pattern, i: int, kind: str) -> _Begun:
+    rest = p[1:]
+    exact = all(op == "=" for op, _ in rest)
+    return ([v for _, v in rest] if exact else None), rest, i, kind, p
+
+
 class Matcher:
     """Finds a taxonomy's patterns in text; built once per taxonomy, reused for every turn."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
+        # bound once here, not imported per turn (an import statement costs ~1% of a build's
+        # worker); the module itself loads Whoosh, so it waits until a matcher is needed
+        from .analysis import raw_stems, word_of
+
+        self._raw_stems = raw_stems
+        self._word_of = word_of
         self.taxonomy = taxonomy
-        #: first token -> [(pattern, topic index, kind)]; kind: "s", "w" or a group number
-        self._exact: dict[str, list[tuple[Pattern, int, str]]] = {}
-        self._prefix: dict[str, list[tuple[Pattern, int, str]]] = {}
-        #: raw match -> (rest of the pattern, topic index, kind, pattern) of the patterns whose
-        #: first token it matches: only the rest is checked in the text
-        self._begins: dict[str, tuple[tuple[Pattern, int, str, Pattern], ...]] = {}
+        #: first token -> the patterns it begins (`_Begun`); kind: "s", "w" or a group number
+        self._exact: dict[str, list[_Begun]] = {}
+        self._prefix: dict[str, list[_Begun]] = {}
+        #: raw match -> (stems of the rest, rest of the pattern, topic index, kind, pattern) of
+        #: the patterns whose first token it matches: only the rest is checked in the text, as
+        #: one list comparison in C when it is all stems (the stems are None when not)
+        self._begins: dict[str, tuple[_Begun, ...]] = {}
         for i, topic in enumerate(taxonomy.topics):
             entries = [(p, "s") for p in topic.strong] + [(p, "w") for p in topic.weak]
             entries += [(p, str(g)) for g, group in enumerate(topic.together) for p in group]
             for p, kind in entries:
                 (op, value) = p[0]
                 table = self._exact if op == "=" else self._prefix
-                table.setdefault(value if op == "=" else value[:3], []).append((p, i, kind))
+                table.setdefault(value if op == "=" else value[:3], []).append(_begun(p, i, kind))
 
     def hits(self, text: str) -> Iterator[tuple[int, str, Pattern]]:
         """(topic index, kind, pattern) for each pattern occurrence in `text`."""
-        from .analysis import raw_stems
-
-        return self._hits(*raw_stems(text))  # tokenized once: the index takes them over
+        return self._hits(*self._raw_stems(text))  # tokenized once: the index takes them over
 
     def _hits(self, raws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
         # the patterns a raw match starts, remembered per spelling (its word and stem follow
         # from it) and looked up in C: most start none, and only the others are visited
-        from .analysis import word_of
-
+        word_of = self._word_of
         begins = self._begins
         entries = list(map(begins.get, raws))
         if None in entries:
@@ -285,20 +300,18 @@ class Matcher:
             for pos in [pos for pos, e in enumerate(entries) if e is None]:
                 w = word_of(raws[pos])
                 found = exact.get(stems[pos], []) + [
-                    e for e in prefix.get(w[:3], ()) if w.startswith(e[0][0][1])
+                    e for e in prefix.get(w[:3], ()) if w.startswith(e[4][0][1])
                 ]
-                entries[pos] = begins[raws[pos]] = tuple(
-                    (p[1:], i, kind, p) for p, i, kind in found
-                )
-        n = len(raws)
-        for pos in itertools.compress(range(n), entries):
-            for rest, i, kind, p in entries[pos]:  # type: ignore[union-attr]
-                if not rest or (
-                    pos + len(p) <= n
-                    and all(
-                        (stems[pos + j] == v) if op == "=" else word_of(raws[pos + j]).startswith(v)
-                        for j, (op, v) in enumerate(rest, 1)
-                    )
+                entries[pos] = begins[raws[pos]] = tuple(found)
+        for pos in itertools.compress(range(len(raws)), entries):
+            for rest_stems, rest, i, kind, p in entries[pos]:  # type: ignore[union-attr]
+                if rest_stems is not None:
+                    # a slice past the end is shorter: unequal, as a pattern cut off is
+                    if not rest_stems or stems[pos + 1 : pos + len(p)] == rest_stems:
+                        yield i, kind, p
+                elif pos + len(p) <= len(raws) and all(
+                    (stems[pos + j] == v) if op == "=" else word_of(raws[pos + j]).startswith(v)
+                    for j, (op, v) in enumerate(rest, 1)
                 ):
                     yield i, kind, p
 
@@ -330,8 +343,7 @@ def _answers(turn: Turn, previous: Turn) -> bool:
 
 def derive(doc: Transcript, matcher: Matcher) -> Transcript:
     """The transcript with each turn's own topics and, for short replies, inherited ones."""
-    from .analysis import raw_stems
-
+    raw_stems = matcher._raw_stems
     turns: list[Turn] = []
     for turn in doc.turns:
         own = matcher.topics(turn.text)
