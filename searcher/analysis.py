@@ -500,20 +500,24 @@ def _misses(found: list[Any]) -> list[int]:
     return list(compress(range(len(found)), map(is_, found, repeat(None))))
 
 
-def index_terms(text: str) -> list[tuple[str, int]]:
-    """(term, position) for each token `text_analyzer()` yields when indexing `text`, without
-    Token objects: a joined compound comes first, at the position of its first part."""
+def index_terms(text: str) -> tuple[list[str], list[int] | None]:
+    """The terms `text_analyzer()` yields when indexing `text` and their positions (None
+    for 0, 1, 2, …), without Token objects: a joined compound comes first, at the position
+    of its first part."""
     cache, stems = STEMS.cache, STEMS
     kept = _KEPT.pop(text, None)
     if not any(h in text for h in _HYPHENS):  # the tokenizer's indexing path
         if kept is not None:
-            return list(zip(kept[1], range(len(kept[1])), strict=True))
+            return kept[1], None
         raw_cache = _RAW
         found = [(raw_cache.get(raw) or _remember(raw))[0] for raw in _tokens(text)]
-        return [(cache.get(w) or stems(w), i) for i, w in enumerate(w for w in found if w)]
-    terms: list[tuple[str, int]] = []
+        return [cache.get(w) or stems(w) for w in found if w], None
+    terms: list[str] = []
+    positions: list[int] = []
     for pos, (word, _, _, joined) in enumerate(scan(text)):
         if joined is not None:
-            terms.append((cache.get(joined) or stems(joined), pos))
-        terms.append((cache.get(word) or stems(word), pos))
-    return terms
+            terms.append(cache.get(joined) or stems(joined))
+            positions.append(pos)
+        terms.append(cache.get(word) or stems(word))
+        positions.append(pos)
+    return terms, positions

@@ -9,8 +9,8 @@ Any process can write a segment; the caller puts the finished `Segment` objects 
 
 Fields are handled generically through the schema (`index`, `stored`, `scorable`,
 `column_type`), with one shortcut: a field analysed by `text_analyzer()` whose format keeps
-positions takes its terms from `analysis.index_terms` and its posting values from
-`format.encode(positions)`.
+positions takes its terms from `analysis.index_terms` and is inverted in arrays
+(inverter.py), its posting values `format.encode(positions)`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from operator import itemgetter
 from typing import Any
 
 from .inverter import Inverted, TextTurns, pairs
@@ -32,7 +31,6 @@ _CACHE_MAX = 4_096
 #: values longer than this are not remembered: a record's participants (`--with`, on its first
 #: turn only, repeated per turn) never recur and take kilobytes each
 _CACHE_VALUE_MAX = 256
-_first, _second = itemgetter(0), itemgetter(1)
 
 
 class SegmentBuilder:
@@ -159,11 +157,11 @@ class SegmentBuilder:
         turns = self._texts.get(name)
         if turns is None:
             turns = self._texts[name] = TextTurns()
-        terms = index_terms(text)
+        terms, places = index_terms(text)
         if terms:
-            plain = terms[-1][1] == len(terms) - 1  # no joined compound: positions 0, 1, …
-            places = None if plain else list(map(_second, terms))
-            turns.add(docnum, list(map(_first, terms)), places)
+            if places is not None and places[-1] == len(terms) - 1:  # no joined compound
+                places = None
+            turns.add(docnum, terms, places)
         return len(terms) if field.scorable else 0
 
     def abandon(self) -> None:

@@ -175,7 +175,8 @@ def _turn_terms(archive: Archive) -> dict[str, dict[int, set[str]]]:
         doc = archive.document(fields["doc_id"])
         text = next(t.text for t in doc.turns if t.id == fields["id"])
         at: dict[int, set[str]] = {}
-        for term, pos in index_terms(text):
+        terms, places = index_terms(text)
+        for term, pos in zip(terms, places or range(len(terms)), strict=True):
             at.setdefault(pos, set()).add(term)
         out[fields["id"]] = at
     return out
