@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
-
-#: a gap of positions from this value on is not one byte (postings.WIDE)
-_BYTE_GAPS = 0xFE
 
 
 @dataclass(slots=True)
@@ -59,7 +55,7 @@ class TextTurns:
         self._docs.append(docnum)
         self._sizes.append(len(terms))
 
-    def invert(self, encode: Callable[[list[int]], bytes]) -> tuple[Inverted, _Tokens]:
+    def invert(self) -> tuple[Inverted, _Tokens]:
         """The words' postings, and the tokens `pairs` needs."""
         import numpy as np
 
@@ -80,7 +76,7 @@ class TextTurns:
             positions[firsts[t] : firsts[t] + sizes[t]] = places
         turn_docs = np.frombuffer(self._docs, dtype=i32)
         keys = [w.encode("utf-8") for w in words]
-        inverted, order, first = _invert(keys, terms, turn_docs[turn], positions, encode)
+        inverted, order, first = _invert(keys, terms, turn_docs[turn], positions)
         del positions
         # each token's frequency in its turn: its posting's
         posting = np.empty(len(terms), dtype=i32)
@@ -109,14 +105,15 @@ class _Tokens:
     placed: list[tuple[int, list[int]]]
 
 
-def _invert(
-    keys: list[bytes], terms: Any, docs: Any, positions: Any, encode: Callable[[list[int]], bytes]
-) -> tuple[Inverted, Any, Any]:
+def _invert(keys: list[bytes], terms: Any, docs: Any, positions: Any) -> tuple[Inverted, Any, Any]:
     """Posting lists from occurrences (term number, document, position) in document order
     (and position order within a document): a posting's weight is its frequency, its value
-    the positions as `encode` writes them. Also the sort order and where postings start in
-    it, to carry other attributes of the occurrences over to the postings."""
+    the positions as `postings.encode_positions` writes them (byte gaps, nearly always).
+    Also the sort order and where postings start in it, to carry other attributes of the
+    occurrences over to the postings."""
     import numpy as np
+
+    from .postings import WIDE, encode_positions
 
     n = len(terms)
     order = np.argsort(terms, kind="stable")
@@ -132,14 +129,14 @@ def _invert(
     p_terms = s_terms[pstarts]
     tstarts = np.searchsorted(p_terms, np.arange(len(keys) + 1))
     lengths = freqs.copy()
-    wide = np.unique(np.searchsorted(pstarts, np.flatnonzero(gaps >= _BYTE_GAPS), "right") - 1)
+    wide = np.unique(np.searchsorted(pstarts, np.flatnonzero(gaps >= WIDE), "right") - 1)
     small = gaps.astype(np.uint8).tobytes()
     if len(wide):
         ends = np.append(pstarts, n)
         pieces, at = [], 0
         for p in wide.tolist():
             a, z = int(ends[p]), int(ends[p + 1])
-            value = encode(s_pos[a:z].tolist())
+            value = encode_positions(s_pos[a:z].tolist())
             pieces += [small[at:a], value]
             lengths[p] = len(value)
             at = z
@@ -153,9 +150,7 @@ def _invert(
     return inverted, order, first
 
 
-def pairs(
-    words: Inverted, tokens: _Tokens, least: int, encode: Callable[[list[int]], bytes]
-) -> Inverted | None:
+def pairs(words: Inverted, tokens: _Tokens, least: int) -> Inverted | None:
     """The pair terms (postings.py) of the words of `tokens` that have `least` postings or
     more: "a b" -> a posting per turn where a stands right before b, its value a's positions
     there, its weight `pair_weight` of the pair's and the words' frequencies in the turn."""
@@ -197,7 +192,7 @@ def pairs(
     rank = np.empty(len(names), dtype=np.int64)
     rank[order] = np.arange(len(names))
     keys = [names[j].encode("utf-8") for j in order]
-    inverted, sort, first = _invert(keys, rank[which], where, places, encode)
+    inverted, sort, first = _invert(keys, rank[which], where, places)
     pair = inverted.weights
     head = sort[np.flatnonzero(first)]  # each posting's first occurrence
     a, b = first_counts[head], second_counts[head]

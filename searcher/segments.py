@@ -38,7 +38,7 @@ class SegmentBuilder:
 
     def __init__(self, storage: Any, schema: Any, codec: Any) -> None:
         from .analysis import text_analyzer
-        from .postings import CompactCodec
+        from .postings import CompactCodec, CompactPositions
 
         if not isinstance(codec, CompactCodec):  # `finish` packs the codec's blocks itself
             raise TypeError(f"segments are written with CompactCodec, not {type(codec).__name__}")
@@ -50,9 +50,9 @@ class SegmentBuilder:
             name
             for name, field in schema.items()
             if getattr(field, "analyzer", None) == analyzer
-            and field.format is not None
-            and field.format.supports("positions")
-            and field.format.field_boost == 1.0  # weights are frequencies (inverter.py)
+            # inverter.py writes this format's values, and frequencies as weights
+            and type(field.format) is CompactPositions
+            and field.format.field_boost == 1.0
         }
         #: fields whose terms `_plain_items` finds without Whoosh's analyzer: ID fields, and
         #: comma-separated keywords (name -> lowercased?)
@@ -214,13 +214,13 @@ class SegmentBuilder:
 
         schema = self.schema
         field = schema[name]
-        words, tokens = self._texts[name].invert(field.format.encode)
+        words, tokens = self._texts[name].invert()
         lengths = np.zeros(self._docnum, dtype=np.int64)
         lengths[list(coded)] = list(coded.values())
         paired = name + codec.PAIR_SUFFIX
         found_pairs = None  # found first: the tokens are freed before the words are written
-        if paired in schema:
-            found_pairs = pairs(words, tokens, codec.PAIR_MIN, schema[paired].format.encode)
+        if paired in schema and type(schema[paired].format) is codec.CompactPositions:
+            found_pairs = pairs(words, tokens, codec.PAIR_MIN)
         del tokens
         writer.start_field(name, field)
         _put_terms(writer, _inverted_records(words, lengths, writer._postwriter))
