@@ -34,14 +34,12 @@ class Inverted:
 
 
 class TextTurns:
-    """The terms of a segment's turns for one text field, as numbers in one array."""
+    """The terms of a segment's turns for one text field, numbered when it is written."""
 
     def __init__(self) -> None:
-        #: term -> a number (the numbers of new terms come from one counter: not dense)
-        self._numbers: dict[str, int] = {}
-        self._next = count()
+        #: every turn's terms end to end (references to the stems' strings)
+        self._terms: list[str] = []
         # 32-bit numbers: a segment holds a few million tokens, and memory is what bounds it
-        self._terms = array("i")
         self._docs = array("i")
         self._sizes = array("i")
         #: (turn, positions) of the turns whose positions are not 0, 1, 2, … (joined compounds)
@@ -51,7 +49,7 @@ class TextTurns:
         """One turn's terms in order (`places`: their positions, None for 0, 1, 2, …)."""
         if places is not None:
             self._placed.append((len(self._docs), places))
-        self._terms.extend(map(self._numbers.setdefault, terms, self._next))
+        self._terms += terms
         self._docs.append(docnum)
         self._sizes.append(len(terms))
 
@@ -60,14 +58,18 @@ class TextTurns:
         import numpy as np
 
         i32 = np.int32
-        words = sorted(self._numbers)
-        ranks = np.zeros(next(self._next), dtype=i32)
-        ranks[np.fromiter(map(self._numbers.__getitem__, words), np.int64, len(words))] = np.arange(
+        # each term numbered by its first token, all in one pass mapped in C (twice as fast
+        # as numbering each turn's terms as they come); the numbers are not dense
+        numbers: dict[str, int] = {}
+        found = np.fromiter(map(numbers.setdefault, self._terms, count()), i32, len(self._terms))
+        self._terms = []
+        words = sorted(numbers)
+        ranks = np.zeros(len(found), dtype=i32)
+        ranks[np.fromiter(map(numbers.__getitem__, words), np.int64, len(words))] = np.arange(
             len(words), dtype=i32
         )
-        terms = ranks[np.frombuffer(self._terms, dtype=i32)]
-        del ranks
-        self._terms = array("i")  # (its numbers are in `terms` now)
+        terms = ranks[found]
+        del ranks, found
         sizes = np.frombuffer(self._sizes, dtype=i32)
         turn = np.repeat(np.arange(len(sizes), dtype=i32), sizes)
         firsts = (np.cumsum(sizes) - sizes).astype(i32)
