@@ -105,9 +105,14 @@ _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?")
 _COUNTRY_US = "usa"
 
 
+def _token_pattern(text: str) -> re.Pattern[str]:
+    """`_TOKEN`, or its faster ASCII form where that gives the same matches."""
+    return _ASCII_TOKEN if text.isascii() else _TOKEN
+
+
 def _tokens(text: str) -> list[str]:
     """`_TOKEN.findall(text)`, faster on ASCII text."""
-    return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
+    return _token_pattern(text).findall(text)
 
 
 def fold(word: str) -> str:
@@ -174,7 +179,7 @@ def _found(text: str) -> list[tuple[str, int, int]]:
     cache = _RAW
     found: list[tuple[str, int, int]] = []
     append = found.append
-    for m in (_ASCII_TOKEN if text.isascii() else _TOKEN).finditer(text):
+    for m in _token_pattern(text).finditer(text):
         raw = m[0]
         hit = cache.get(raw) or _remember(raw)
         if hit[0]:

@@ -1,10 +1,10 @@
 """A segment's text field inverted in arrays: the build's per-token work done by numpy.
 
 Inverting turn by turn in Python (a dictionary step and a list append per token, an encoded
-value per word and turn) cost ~1.2 µs a token, a fifth of a build worker. Here a turn only
-maps its terms to numbers (in C) and appends them to an array; when the segment is written,
-one stable sort by term gives every posting list in order, each posting's positions as
-byte gaps, and the word pairs (postings.py) by the same arrays. The segment files are byte
+value per word and turn) cost ~1.2 µs a token, a fifth of a build worker. Here a turn's terms
+are only appended to one list; when the segment is written, they are numbered in one pass
+mapped in C, and one stable sort by number gives every posting list in order, each posting's
+positions as byte gaps, and the word pairs (postings.py) by the same arrays. The segment files are byte
 for byte those the per-turn inverter wrote (segments.py writes them from `Inverted`).
 """
 

@@ -242,6 +242,13 @@ def long_after(limit: int) -> int:
     return -(-LONG_BLOCK // limit) * limit
 
 
+def block_starts(count: int, limit: int) -> list[int]:
+    """Where each block of a word's `count` postings starts, as `CompactPostingsWriter`
+    cuts them: blocks of `limit` postings, then of `LONG_BLOCK` past `long_after(limit)`."""
+    edge = long_after(limit)
+    return [*range(0, min(count, edge), limit), *range(edge, count, LONG_BLOCK)]
+
+
 #: packed blocks shorter than this are stored as they are (compression 0 in the block's
 #: statistics, which every reader honours): most words have 1-3 postings, a block of ~10
 #: bytes that zlib makes longer (6 bytes of header and checksum) for ~2 µs a call

@@ -385,18 +385,15 @@ def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterato
     import numpy as np
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 
-    from .postings import LONG_BLOCK, block_record, long_after
+    from .postings import block_record, block_starts
 
     limit, compression = postwriter._blocklimit, postwriter._compression
     starts, docs, weights = words.starts, words.docs, words.weights
     counts = np.diff(starts)
-    # blocks of `limit` postings, then of LONG_BLOCK (as `CompactPostingsWriter` cuts them)
-    cuts = [starts[:-1]]
-    edge = long_after(limit)
+    cuts = [starts[:-1]]  # every word's first block; the long words' others below
     for t in np.flatnonzero(counts > limit).tolist():
-        a, n = int(starts[t]), int(counts[t])
-        more = [*range(limit, min(n, edge), limit), *range(edge, n, LONG_BLOCK)]
-        cuts.append(np.array(more, dtype=np.int64) + a)
+        more = block_starts(int(counts[t]), limit)[1:]
+        cuts.append(np.array(more, dtype=np.int64) + int(starts[t]))
     firsts = np.sort(np.concatenate(cuts)) if len(cuts) > 1 else cuts[0]
     if not len(firsts):
         return
@@ -608,7 +605,7 @@ def _blocks(
     `step` // 3 postings, then `LONG_BLOCK` (as `CompactPostingsWriter` cuts them)."""
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 
-    from .postings import LONG_BLOCK, block_record, long_after, pack_block
+    from .postings import block_record, block_starts, pack_block
 
     record = [WHOOSH3_HEADER_MAGIC]
     total = 0.0
@@ -616,8 +613,7 @@ def _blocks(
     maxlength = 0
     maxweight = 0.0
     n = len(posts)
-    edge = 3 * long_after(step // 3)
-    cuts = [*range(0, min(n, edge), step), *range(edge, n, 3 * LONG_BLOCK)]
+    cuts = [3 * c for c in block_starts(n // 3, step // 3)]
     for start, stop in zip(cuts, [*cuts[1:], n], strict=True):
         block = posts[start:stop]
         ids = block[0::3]
