@@ -724,17 +724,12 @@ def _add(builder: SegmentBuilder, doc: Transcript, registry: Registry | None) ->
     taking_part = ",".join(
         ",".join(itertools.repeat(key, len(doc.turns))) for key in document_keys(doc, registry)
     )
-    segment, first = None, 0
     record = store.record_fields(doc)
-    for n, turn in enumerate(doc.turns):
-        fields = store.turn_fields(doc, turn, record)
-        if n == 0 and taking_part:
-            own = fields.get("speaker_keys")
-            fields["speaker_keys"] = f"{own},{taking_part}" if own else taking_part
-        segment, docnum = builder.add(fields)
-        if n == 0:
-            first = docnum
-    return segment, first
+    turns = [store.own_fields(turn, record) for turn in doc.turns]
+    if turns and taking_part:
+        own = turns[0].get("speaker_keys")
+        turns[0]["speaker_keys"] = f"{own},{taking_part}" if own else taking_part
+    return builder.add_record(store.shared_fields(doc, record), turns)
 
 
 def _fsync_tree(path: str) -> None:

@@ -127,34 +127,40 @@ def record_fields(doc: Transcript) -> RecordFields:
     )
 
 
-def turn_fields(doc: Transcript, turn: Turn, record: RecordFields | None = None) -> dict[str, Any]:
-    """One Whoosh document for one turn, carrying its transcript's metadata (`record`: its
-    `record_fields`, when the caller adds many of its turns)."""
-    r = record or record_fields(doc)
+def shared_fields(doc: Transcript, record: RecordFields) -> dict[str, Any]:
+    """What every Whoosh document of `doc`'s turns carries with the same value
+    (`SegmentBuilder.add_record` indexes it once for all of them)."""
+    fields: dict[str, Any] = {
+        "doc_id": doc.id,
+        "day_start": record.day_start,
+        "day_end": record.day_end,
+    }
+    if record.topics:
+        fields["archive_topics"] = ",".join(record.topics)
+    if record.places:
+        fields["places"] = record.places
+    return fields
+
+
+def own_fields(turn: Turn, record: RecordFields) -> dict[str, Any]:
+    """The rest of one turn's Whoosh document: `shared_fields | own_fields`."""
     fields: dict[str, Any] = {
         "id": turn.id,
-        "doc_id": doc.id,
         "turn": turn.n,
         "text": turn.text,
         "kind": turn.kind,
-        "day_start": r.day_start,
-        "day_end": r.day_end,
     }
     own = (*turn.topics, *turn.inherited_topics)
     # the keys of a union are the union of the keys: each part is remembered on its own
     topics = _topic_keys(own) if own else ()
-    if r.topics:
-        topics = tuple(sorted({*r.topics, *topics})) if topics else r.topics
+    if record.topics:
+        topics = tuple(sorted({*record.topics, *topics})) if topics else record.topics
     if topics:
         fields["topics"] = ",".join(topics)
-    if r.topics:
-        fields["archive_topics"] = ",".join(r.topics)
     if turn.topics:
         fields["derived_topics"] = ",".join(turn.topics)
     if turn.inherited_topics:
         fields["inherited_topics"] = ",".join(turn.inherited_topics)
-    if r.places:
-        fields["places"] = r.places
     if turn.speaker is not None:
         fields["speaker"] = turn.speaker.name
         fields["speaker_id"] = turn.speaker.id
@@ -162,6 +168,13 @@ def turn_fields(doc: Transcript, turn: Turn, record: RecordFields | None = None)
     if turn.label:
         fields["label"] = turn.label
     return fields
+
+
+def turn_fields(doc: Transcript, turn: Turn, record: RecordFields | None = None) -> dict[str, Any]:
+    """One Whoosh document for one turn, carrying its transcript's metadata (`record`: its
+    `record_fields`, when the caller adds many of its turns)."""
+    r = record or record_fields(doc)
+    return shared_fields(doc, r) | own_fields(turn, r)
 
 
 # -- the index directory ---------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -27,7 +27,7 @@ from .inverter import Inverted, TextTurns, pairs
 #: a value of an ID/KEYWORD/NUMERIC field recurs in every turn of a record: its postings are
 #: computed once per segment (cleared when it grows past this many values, and by `finish`:
 #: kept for the whole build it grew with the corpus, ~15 MB a segment on M)
-_CACHE_MAX = 4_096
+_CACHE_MAX = 16_384
 #: values longer than this are not remembered: a record's participants (`--with`, on its first
 #: turn only, repeated per turn) never recur and take kilobytes each
 _CACHE_VALUE_MAX = 256
@@ -81,14 +81,73 @@ class SegmentBuilder:
 
     def add(self, fields: dict[str, Any]) -> tuple[Any, int]:
         """Add one Whoosh document; returns its segment and document number there."""
+        return self.add_record({}, [fields])
+
+    def add_record(
+        self, shared: dict[str, Any], turns: Sequence[dict[str, Any]]
+    ) -> tuple[Any, int]:
+        """Add a record's turns as documents, each `shared | turn`; returns their segment
+        and the first's number. `shared` holds what every turn carries of its record (its id,
+        days, archive topics, places: a third of a turn's fields), handled once for all.
+        A record without turns adds nothing: (None, 0)."""
+        if not turns:
+            return None, 0
         if self.segment is None:
             self._start()
-        docnum = self._docnum
+        first = self._docnum
         perdoc = self._perdoc
+        if perdoc._doccount != first or perdoc._indoc:
+            raise RuntimeError(f"per-document writer at {perdoc._doccount}, not {first}")
+        docnums = range(first, first + len(turns))
+        kept = self._add_shared(shared, docnums)
+        columns = self._columns
+        for docnum, fields in zip(docnums, turns, strict=True):
+            stored = self._add_own(fields, docnum)
+            if kept:
+                stored = dict(sorted({**kept, **stored}.items())) if stored else kept
+            if stored:
+                columns.stored(docnum, stored)
+        perdoc._doccount = self._docnum = first + len(turns)
+        return self.segment, first
+
+    def _add_shared(self, shared: dict[str, Any], docnums: range) -> dict[str, Any]:
+        """The shared fields' postings, lengths and column values for each of `docnums`;
+        returns the stored ones."""
+        plan = self._columns.plan
+        kept: dict[str, Any] = {}
+        for name in sorted(shared):
+            value = shared[name]
+            if value is None:
+                continue
+            field, keep, column = plan[name]
+            if field.indexed:
+                if name in self._fast:  # inverted per turn: added as each turn's own
+                    raise ValueError(f"text field {name!r} cannot be shared by turns")
+                items, length = self._items(name, field, value)
+                terms = self._postings.get(name)
+                if terms is None:
+                    terms = self._postings[name] = {}
+                for btext, weight, vbytes in items:
+                    row = [(docnum, weight, vbytes) for docnum in docnums]
+                    posts = terms.get(btext)
+                    if posts is None:
+                        posts = terms[btext] = []
+                    posts += itertools.chain.from_iterable(row)
+                if length:
+                    self._lengths.setdefault(name, {}).update(dict.fromkeys(docnums, length))
+                    for docnum in docnums:
+                        self._columns.length(name, docnum, length)
+            if keep:
+                kept[name] = value
+            if column:
+                self._columns.value(name, column, docnums, value)
+        return kept
+
+    def _add_own(self, fields: dict[str, Any], docnum: int) -> dict[str, Any]:
+        """One turn's own fields; returns the stored ones."""
         columns = self._columns
         plan = columns.plan
         stored: dict[str, Any] = {}
-        perdoc.start_doc(docnum)
         for name in sorted(fields):
             value = fields[name]
             if value is None:
@@ -118,32 +177,30 @@ class SegmentBuilder:
             if keep:
                 stored[name] = value
             if column:
-                columns.value(name, column, docnum, value)
-        if stored:
-            columns.stored(docnum, stored)
-        perdoc.finish_doc()
-        self._docnum += 1
-        return self.segment, docnum
+                columns.value(name, column, (docnum,), value)
+        return stored
 
     def _items(self, name: str, field: Any, value: Any) -> tuple[list[Any], int]:
-        """What `SegmentWriter.add_document` adds for one value, remembered per value."""
+        """What `SegmentWriter.add_document` adds for one value, remembered per value (but
+        an ID's: one term, the value itself, that would only crowd the others out)."""
+        if name in self._ids and isinstance(value, str):
+            return [(value.encode("utf-8"), field.format.field_boost, b"")], (
+                1 if field.scorable else 0
+            )
         key = (name, value)
         hit = self._cache.get(key)
         if hit is None:
-            items = []
+            items: list[Any] = []
             length = 0
-            if name in self._ids and isinstance(value, str):  # nearly all: unique turn ids
-                items.append((value.encode("utf-8"), field.format.field_boost, b""))
-                length = 1
-            elif name in self._keywords and isinstance(value, str):
+            if name in self._keywords and isinstance(value, str):
                 items, length = _keyword_items(value, self._keywords[name], field.format)
             else:
                 for btext, freq, weight, vbytes in field.index(value):
                     items.append((btext, weight, vbytes))
                     length += freq
             hit = (items, length if field.scorable else 0)
-            # a turn's own id, or a long value, would only crowd the others out
-            if not field.unique and not (isinstance(value, str) and len(value) > _CACHE_VALUE_MAX):
+            # a long value (the participants) would only crowd the others out
+            if not (isinstance(value, str) and len(value) > _CACHE_VALUE_MAX):
                 if len(self._cache) >= _CACHE_MAX:
                     self._cache.clear()
                 self._cache[key] = hit
@@ -683,14 +740,16 @@ class _DocColumns:
         self._add(self._lenfields[name], self._length_column, docnum, self._length_byte(length))
         self._fieldlengths[name] += length
 
-    def value(self, name: str, column: Any, docnum: int, value: Any) -> None:
+    def value(self, name: str, column: Any, docnums: Iterable[int], value: Any) -> None:
+        """The field's column value for each of `docnums`, converted once."""
         key = (name, value)
         found = self._values.get(key)
         if found is None:
             if len(self._values) >= _CACHE_MAX:
                 self._values.clear()
             found = self._values[key] = self.plan[name][0].to_column_value(value)
-        self._add(name, column, docnum, found)
+        for docnum in docnums:
+            self._add(name, column, docnum, found)
 
     def stored(self, docnum: int, stored: dict[str, Any]) -> None:
         """`finish_doc`'s: the document's stored fields (not empty), in the order added."""

@@ -138,6 +138,34 @@ def test_segment_equals_whoosh_writer(tmp_path: Path) -> None:
     assert segment_files(b, ".trm") == segment_files(a, ".trm")
 
 
+def test_records_added_whole_equal_turns_added_one_by_one(tmp_path: Path) -> None:
+    """`add_record` handles what a record's turns share once: the same segment as `add`."""
+    turns = invented_fields()
+    a = written_by_builder(tmp_path / "a", turns)
+    records: dict[str, list[dict[str, Any]]] = {}
+    for fields in turns:
+        records.setdefault(fields["doc_id"], []).append(fields)
+    ix = fresh_index(tmp_path / "b")
+    builder = SegmentBuilder(ix.storage, ix.schema, store.codec())
+    shared_names = 0
+    for group in records.values():
+        shared = {k: v for k, v in group[0].items() if all(f.get(k, k) == v for f in group)}
+        shared.pop("text", None)  # (inverted per turn)
+        shared_names += len(shared)
+        own = [{k: v for k, v in f.items() if k not in shared} for f in group]
+        _, first = builder.add_record(shared, own)
+        assert first == turns.index(group[0])
+    assert builder.add_record({"doc_id": "empty"}, []) == (None, 0)
+    assert shared_names >= 2 * len(records)  # the record's id and first day at least
+    b = committed(ix, builder.finish())
+    assert whoosh_dump(b) == whoosh_dump(a)
+    for ext in (".pst", ".trm"):
+        assert segment_files(b, ext) == segment_files(a, ext)
+    with pytest.raises(ValueError, match="text"):
+        builder.add_record({"text": "grain"}, [{"id": "x#0"}])
+    builder.abandon()
+
+
 def written_by_whoosh(folder: Path, turns: list[dict[str, Any]]) -> Any:
     """An index of `turns` written by Whoosh's own writer (with the project's codec)."""
     from whoosh.filedb.filestore import FileStorage
@@ -152,14 +180,22 @@ def written_by_whoosh(folder: Path, turns: list[dict[str, Any]]) -> Any:
 def written_by_builder(folder: Path, turns: list[dict[str, Any]]) -> Any:
     """An index of `turns` in one segment written by `SegmentBuilder`, as a build's worker
     writes it."""
-    from whoosh.filedb.filestore import FileStorage
-
-    ix = FileStorage(str(folder)).create().create_index(store.schema())
+    ix = fresh_index(folder)
     builder = SegmentBuilder(ix.storage, ix.schema, store.codec())
     for fields in turns:
         builder.add(fields)
     segment = builder.finish()
     assert builder.finish() is None  # nothing added since
+    return committed(ix, segment)
+
+
+def fresh_index(folder: Path) -> Any:
+    from whoosh.filedb.filestore import FileStorage
+
+    return FileStorage(str(folder)).create().create_index(store.schema())
+
+
+def committed(ix: Any, segment: Any) -> Any:
     ix.writer(codec=store.codec()).commit(mergetype=lambda writer, old: [*old, segment])
     return ix
 
