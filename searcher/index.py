@@ -391,7 +391,7 @@ class DocStore:
         return None
 
     def bodies(self) -> Iterator[tuple[str, bytes]]:
-        """Every live record's id and compressed JSON."""
+        """Every live record's id and body (`decode`)."""
         return self._live("id, body")
 
     def ids(self) -> list[str]:
@@ -420,8 +420,19 @@ def open_store(gen_dir: str) -> DocStore:
 
 
 def _encode(doc: Transcript) -> bytes:
-    body = json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8")
-    return zlib.compress(body, DOC_COMPRESSION)
+    """The transcript's plain values pickled: a third faster than as JSON (~1.5% of a build's
+    worker), for a store ~3% larger."""
+    return zlib.compress(pickle.dumps(doc.to_dict(), 5), DOC_COMPRESSION)
+
+
+def decode(body: bytes) -> dict[str, Any]:
+    """A stored body's plain values (`Transcript.to_dict`'s); stores written before bodies
+    were pickled hold JSON, which begins with "{"."""
+    data = zlib.decompress(body)
+    value = json.loads(data) if data[:1] == b"{" else pickle.loads(data)
+    if not isinstance(value, dict):
+        raise ValueError("a stored transcript is not a mapping")
+    return value
 
 
 class Stored(NamedTuple):
@@ -441,12 +452,12 @@ def stored(doc: Transcript) -> Stored:
 
 def load_document(docs: DocStore, doc_id: str) -> Transcript | None:
     body = docs.body(doc_id)
-    return transcript_from_dict(json.loads(zlib.decompress(body))) if body else None
+    return transcript_from_dict(decode(body)) if body else None
 
 
 def all_documents(docs: DocStore) -> Iterator[Transcript]:
     for _, body in docs.bodies():
-        yield transcript_from_dict(json.loads(zlib.decompress(body)))
+        yield transcript_from_dict(decode(body))
 
 
 class StoreWriter:
@@ -554,9 +565,9 @@ class Documents:
         return entry[1].get(n) if entry else None
 
     def texts(self) -> Iterator[str]:
-        """The text of every stored turn (read as JSON: no transcript objects are built)."""
+        """The text of every stored turn (no transcript objects are built)."""
         for _, body in self._docs.bodies():
-            for turn in json.loads(zlib.decompress(body))["turns"]:
+            for turn in decode(body)["turns"]:
                 yield turn["text"]
 
     def close(self) -> None:

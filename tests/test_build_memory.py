@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import pickle
-import zlib
 from pathlib import Path
 
 import pytest
@@ -77,6 +75,6 @@ def test_a_worker_sends_back_encoded_documents_not_transcripts(
         [(doc, _, _)] = indexed.docs
         [read] = stream_file(path).transcripts
         expected = derive(build_module.resolve(read, None), matcher)
-        decoded = transcript_from_dict(json.loads(zlib.decompress(doc.body)))
+        decoded = transcript_from_dict(store.decode(doc.body))
         assert (doc.id, doc.path, doc.turns) == (read.id, read.path, len(read.turns))
         assert decoded == expected

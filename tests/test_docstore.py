@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import shutil
 import sqlite3
 import zlib
+from pathlib import Path
+
+import pytest
 
 from searcher import Archive
 from searcher import index as store
@@ -15,19 +20,37 @@ def _gen(index_dir: str) -> str:
     return os.path.join(index_dir, str(store.read_meta(index_dir)["current"]))
 
 
-def test_bodies_are_compressed_json(sample_index: str) -> None:
+def test_bodies_are_compressed_pickles_and_json_ones_still_read(
+    sample_index: str, tmp_path: Path
+) -> None:
     gen = _gen(sample_index)
     (part,) = store.store_parts(gen)  # a fresh build writes one part
     con = sqlite3.connect(part)
     (doc_id, body), *_ = con.execute("SELECT id, body FROM documents").fetchall()
     con.close()
     assert isinstance(body, bytes)
-    data = json.loads(zlib.decompress(body))
-    assert data["id"] == doc_id
+    data = pickle.loads(zlib.decompress(body))
+    assert data["id"] == doc_id and store.decode(body) == data
     raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
     assert len(body) < len(raw) / 2
     with Archive.open(sample_index) as archive:
         assert archive.document(doc_id).to_dict() == data
+    # an index written before bodies were pickled holds JSON ones
+    copy = tmp_path / "ix"
+    shutil.copytree(sample_index, copy)
+    con = sqlite3.connect(store.store_parts(_gen(str(copy)))[0])
+    old = [
+        (zlib.compress(json.dumps(store.decode(b)).encode()), i)
+        for i, b in con.execute("SELECT id, body FROM documents")
+    ]
+    con.executemany("UPDATE documents SET body = ? WHERE id = ?", old)
+    con.commit()
+    con.close()
+    with Archive.open(str(copy)) as archive:
+        assert archive.document(doc_id).to_dict() == data
+        assert archive.search("the", limit=1).hits
+    with pytest.raises(ValueError, match="mapping"):
+        store.decode(zlib.compress(pickle.dumps([data])))
 
 
 def test_turn_text_and_record_fields_are_stored_once(sample_index: str) -> None:
