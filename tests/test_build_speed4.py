@@ -1,5 +1,5 @@
-"""The builder's bulk paths hold Whoosh's bytes: words of one posting (`pack_single`, with
-weight 1.0 or not, a value or none, document numbers past a byte) and a term table past
+"""The builder's bulk paths hold Whoosh's bytes: words of one posting (with weight 1.0 or
+not, a value or none, document numbers past a byte) and a term table past
 64 KB, where Whoosh widens its index of positions (`_add_terms`, `_write_hashes`)."""
 
 from __future__ import annotations

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searcher.inverter import Inverted, TextTurns, pairs
+from searcher.inverter import Inverted, TextTurns, gathered, pairs
 from searcher.postings import encode_positions, pair_weight
 
 VOCABULARY = ["the", "of", "talks", "treaty", "é", "ядро", "zz", "a-b", "mir"]
@@ -106,3 +107,40 @@ def test_pairs_are_the_words_side_by_side(
     assert found is not None
     assert list(found.keys) == sorted(k.encode() for k in expected)
     assert _postings(found) == {k.encode(): p for k, p in sorted(expected.items())}
+
+
+@given(
+    st.dictionaries(
+        st.binary(min_size=1, max_size=4),
+        st.lists(st.tuples(st.integers(0, 3), st.integers(-3, 300)), min_size=1, max_size=20),
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_gathered_postings_are_the_lists_given(
+    given_terms: dict[bytes, list[tuple[int, int]]], with_values: bool
+) -> None:
+    """`gathered` keeps every word's postings (documents increasing) and their order."""
+    terms: dict[bytes, list[object]] = {}
+    for key, steps in given_terms.items():
+        doc = 0
+        posts: list[object] = []
+        for step, weight in steps:
+            doc += step + (1 if posts else 0)
+            value = weight.to_bytes(2, "big", signed=True) if with_values else b""
+            posts += (doc, float(weight), value)
+        terms[key] = posts
+    words = gathered(terms)
+    assert words.keys == sorted(terms)
+    for t, key in enumerate(words.keys):
+        a, z = int(words.starts[t]), int(words.starts[t + 1])
+        values = [words.values[words.bounds[j] : words.bounds[j + 1]] for j in range(a, z)]
+        flat = zip(words.docs[a:z].tolist(), words.weights[a:z].tolist(), values, strict=True)
+        assert [x for posting in flat for x in posting] == terms[key]
+
+
+def test_gathered_refuses_what_it_would_pack_wrongly() -> None:
+    with pytest.raises(ValueError, match="whole"):
+        gathered({b"a": [0, 1.5, b""]})
+    with pytest.raises(ValueError, match="empty"):
+        gathered({b"a": [0, 1.0, b""], b"b": [0, 1.0, b"\x01"]})
