@@ -250,10 +250,12 @@ def taxonomy_for(paths: Iterable[str]) -> Taxonomy:
 
 #: what a raw match begins, as `Matcher._scan` checks it: (tags of the one-token patterns it
 #: makes whole; second stem -> (stems after the second, pattern length, tag) of the patterns
-#: whose rest is all stems; (pattern, tag) of the others, with a "*" token in their rest)
+#: whose rest is all stems; the next word's first 3 letters -> (its prefix, the tokens after,
+#: pattern length, tag) of those with a "*" second; (pattern, tag) of the others)
 _Plan = tuple[
     tuple[int, ...],
     dict[str, tuple[tuple[list[str], int, int], ...]],
+    dict[str, tuple[tuple[str, Pattern, int, int], ...]],
     tuple[tuple[Pattern, int], ...],
 ]
 
@@ -302,15 +304,23 @@ class Matcher:
             return ()
         singles = tuple(tag for p, tag in begun if len(p) == 1)
         seconds: dict[str, list[tuple[list[str], int, int]]] = {}
+        nexts: dict[str, list[tuple[str, Pattern, int, int]]] = {}
         others: list[tuple[Pattern, int]] = []
         for p, tag in begun:
             if len(p) == 1:
                 continue
             if all(op == "=" for op, _ in p[1:]):
                 seconds.setdefault(p[1][1], []).append(([v for _, v in p[2:]], len(p), tag))
+            elif p[1][0] == "*":
+                nexts.setdefault(p[1][1][:3], []).append((p[1][1], p[2:], len(p), tag))
             else:
                 others.append((p, tag))
-        return singles, {s: tuple(found) for s, found in seconds.items()}, tuple(others)
+        return (
+            singles,
+            {s: tuple(found) for s, found in seconds.items()},
+            {w: tuple(found) for w, found in nexts.items()},
+            tuple(others),
+        )
 
     def _scan(self, raws: list[str], stems: list[str]) -> list[int]:
         """The tag of each pattern occurrence."""
@@ -324,7 +334,7 @@ class Matcher:
         found: list[int] = []
         put, last, word_of = found.append, len(raws) - 1, self._word_of
         for pos in compress(range(len(raws)), plans):
-            singles, seconds, others = plans[pos]  # type: ignore[misc]
+            singles, seconds, nexts, others = plans[pos]  # type: ignore[misc]
             if singles:
                 found += singles
             if seconds and pos < last:
@@ -332,13 +342,26 @@ class Matcher:
                     # a slice past the end is shorter: unequal, as a pattern cut off is
                     if not rest or stems[pos + 2 : pos + n] == rest:
                         put(tag)
-            for p, tag in others:  # a "*" token after the first: rare
-                if pos + len(p) <= len(raws) and all(
-                    (stems[pos + j] == v) if op == "=" else word_of(raws[pos + j]).startswith(v)
-                    for j, (op, v) in enumerate(p[1:], 1)
-                ):
+            if nexts and pos < last:
+                w = word_of(raws[pos + 1])
+                for prefix, after, n, tag in nexts.get(w[:3], ()):
+                    if w.startswith(prefix) and (
+                        not after
+                        or (pos + n <= len(raws) and self._at(raws, stems, pos + 2, after))
+                    ):
+                        put(tag)
+            for p, tag in others:  # a "*" token after the second: rare
+                if pos + len(p) <= len(raws) and self._at(raws, stems, pos + 1, p[1:]):
                     put(tag)
         return found
+
+    def _at(self, raws: list[str], stems: list[str], start: int, tokens: Pattern) -> bool:
+        """Whether the text has `tokens` from `start` on (they fit: the caller checked)."""
+        word_of = self._word_of
+        return all(
+            (stems[j] == v) if op == "=" else word_of(raws[j]).startswith(v)
+            for j, (op, v) in enumerate(tokens, start)
+        )
 
     def hits(self, text: str) -> Iterator[tuple[int, str, Pattern]]:
         """(topic index, kind, pattern) for each pattern occurrence in `text`."""

@@ -25,12 +25,12 @@ Hit = tuple[int, str, Pattern]
 
 #: a taxonomy of invented subjects with what the scan must get right: a pattern listed twice,
 #: one both strong and weak, patterns sharing a first and a second word, one the start of
-#: another, "*" first and in the middle, groups of several words, one cut off at the end
+#: another, "*" first, second and third, groups of several words, one cut off at the end
 EDGES = """
 [[topic]]
 slug = "fishing"
-strong = ["cold sea", "cold sea trawler*", "net* ban", "fishing"]
-weak = ["cod", "cod", "salmon", "cold sea", "boat*"]
+strong = ["cold sea", "cold sea trawler*", "net* ban", "fishing", "fresh fish* market"]
+weak = ["cod", "cod", "salmon", "cold sea", "boat*", "fresh fish*"]
 [[topic]]
 slug = "trade"
 strong = ["grain deal", "grain deal talks", "grain deal signed", "export* credit*"]
@@ -152,6 +152,9 @@ def test_edge_patterns_are_found() -> None:
     assert _same(EDGE_MATCHER, "nets of the cold sea grain") == ("fishing", "talks")
     assert _same(EDGE_MATCHER, "the grain deal") == ("trade",)
     assert _same(EDGE_MATCHER, "grain") == ()
+    assert _same(EDGE_MATCHER, "fresh fishing market") == ("fishing",)
+    assert _same(EDGE_MATCHER, "fresh fish, salmon") == ("fishing",)
+    assert _same(EDGE_MATCHER, "fresh fisheries") == ()  # one weak
     assert _same(EDGE_MATCHER, "cold") == ()  # a pattern cut off at the end
 
 
