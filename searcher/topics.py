@@ -7,7 +7,6 @@ taxonomy ships as searcher/data/topics.toml; a corpus folder may extend or repla
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
@@ -15,6 +14,7 @@ import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
+from itertools import compress
 from typing import Any
 
 from .errors import SearcherError
@@ -28,6 +28,8 @@ TAXONOMY_FILE = "topics.json"
 CORPUS_FILE = "topics.toml"
 #: words whose pattern entries a `Matcher` remembers (a bound: cleared when reached)
 _BEGINS_MAX = 200_000
+#: sets of a turn's pattern tags whose topics a `Matcher` remembers (a bound, likewise)
+_DECIDED_MAX = 50_000
 
 
 def key(name: str) -> str:
@@ -246,15 +248,16 @@ def taxonomy_for(paths: Iterable[str]) -> Taxonomy:
 # -- matching --------------------------------------------------------------------------------
 
 
-#: a pattern a raw match begins, as `Matcher._hits` checks it: (the stems of its other
-#: tokens when all are "=" tokens, else None; its other tokens; topic index; kind; pattern)
-_Begun = tuple[list[str] | None, Pattern, int, str, Pattern]
-
-
-def _begun(p: Pattern, i: int, kind: str) -> _Begun:
-    rest = p[1:]
-    exact = all(op == "=" for op, _ in rest)
-    return ([v for _, v in rest] if exact else None), rest, i, kind, p
+#: what a raw match begins, as `Matcher._scan` checks it: (tags of the one-token patterns it
+#: makes whole; second stem -> (stems after the second, pattern length, tag) of the patterns
+#: whose rest is all stems; the next word's first 3 letters -> (its prefix, the tokens after,
+#: pattern length, tag) of those with a "*" second; (pattern, tag) of the others)
+_Plan = tuple[
+    tuple[int, ...],
+    dict[str, tuple[tuple[list[str], int, int], ...]],
+    dict[str, tuple[tuple[str, Pattern, int, int], ...]],
+    tuple[tuple[Pattern, int], ...],
+]
 
 
 class Matcher:
@@ -268,68 +271,131 @@ class Matcher:
         self._raw_stems = raw_stems
         self._word_of = word_of
         self.taxonomy = taxonomy
-        #: first token -> the patterns it begins (`_Begun`); kind: "s", "w" or a group number
-        self._exact: dict[str, list[_Begun]] = {}
-        self._prefix: dict[str, list[_Begun]] = {}
-        #: raw match -> (stems of the rest, rest of the pattern, topic index, kind, pattern) of
-        #: the patterns whose first token it matches: only the rest is checked in the text, as
-        #: one list comparison in C when it is all stems (the stems are None when not)
-        self._begins: dict[str, tuple[_Begun, ...]] = {}
+        #: tag -> (topic index, kind, pattern), kind "s", "w" or a group number: a small int,
+        #: cheap to hash, stands for each distinct one (an entry listed twice shares its tag)
+        self._tagged: list[tuple[int, str, Pattern]] = []
+        tags: dict[tuple[int, str, Pattern], int] = {}
+        #: first token -> (pattern, tag) of the patterns it begins
+        self._exact: dict[str, list[tuple[Pattern, int]]] = {}
+        self._prefix: dict[str, list[tuple[Pattern, int]]] = {}
+        #: raw match -> `_Plan` of the patterns whose first token it matches, () for none
+        #: (most): remembered per spelling (its word and stem follow from it), looked up in C
+        self._begins: dict[str, _Plan | tuple[()]] = {}
+        #: a turn's distinct tags -> its topics (the same few sets recur)
+        self._decided: dict[frozenset[int], tuple[str, ...]] = {}
         for i, topic in enumerate(taxonomy.topics):
             entries = [(p, "s") for p in topic.strong] + [(p, "w") for p in topic.weak]
             entries += [(p, str(g)) for g, group in enumerate(topic.together) for p in group]
             for p, kind in entries:
+                tag = tags.setdefault((i, kind, p), len(tags))
+                if tag == len(self._tagged):
+                    self._tagged.append((i, kind, p))
                 (op, value) = p[0]
                 table = self._exact if op == "=" else self._prefix
-                table.setdefault(value if op == "=" else value[:3], []).append(_begun(p, i, kind))
+                table.setdefault(value if op == "=" else value[:3], []).append((p, tag))
+
+    def _plan(self, raw: str, stem: str) -> _Plan | tuple[()]:
+        """How to check the patterns a raw match (of that stem) begins."""
+        w = self._word_of(raw)
+        begun = self._exact.get(stem, []) + [
+            e for e in self._prefix.get(w[:3], ()) if w.startswith(e[0][0][1])
+        ]
+        if not begun:
+            return ()
+        singles = tuple(tag for p, tag in begun if len(p) == 1)
+        seconds: dict[str, list[tuple[list[str], int, int]]] = {}
+        nexts: dict[str, list[tuple[str, Pattern, int, int]]] = {}
+        others: list[tuple[Pattern, int]] = []
+        for p, tag in begun:
+            if len(p) == 1:
+                continue
+            if all(op == "=" for op, _ in p[1:]):
+                seconds.setdefault(p[1][1], []).append(([v for _, v in p[2:]], len(p), tag))
+            elif p[1][0] == "*":
+                nexts.setdefault(p[1][1][:3], []).append((p[1][1], p[2:], len(p), tag))
+            else:
+                others.append((p, tag))
+        return (
+            singles,
+            {s: tuple(found) for s, found in seconds.items()},
+            {w: tuple(found) for w, found in nexts.items()},
+            tuple(others),
+        )
+
+    def _scan(self, raws: list[str], stems: list[str]) -> list[int]:
+        """The tag of each pattern occurrence."""
+        begins = self._begins
+        plans = list(map(begins.get, raws))
+        if None in plans:
+            if len(begins) >= _BEGINS_MAX:
+                begins.clear()
+            for pos in [pos for pos, e in enumerate(plans) if e is None]:
+                plans[pos] = begins[raws[pos]] = self._plan(raws[pos], stems[pos])
+        found: list[int] = []
+        put, last, word_of = found.append, len(raws) - 1, self._word_of
+        for pos in compress(range(len(raws)), plans):
+            singles, seconds, nexts, others = plans[pos]  # type: ignore[misc]
+            if singles:
+                found += singles
+            if seconds and pos < last:
+                for rest, n, tag in seconds.get(stems[pos + 1], ()):
+                    # a slice past the end is shorter: unequal, as a pattern cut off is
+                    if not rest or stems[pos + 2 : pos + n] == rest:
+                        put(tag)
+            if nexts and pos < last:
+                w = word_of(raws[pos + 1])
+                for prefix, after, n, tag in nexts.get(w[:3], ()):
+                    if w.startswith(prefix) and (
+                        not after
+                        or (pos + n <= len(raws) and self._at(raws, stems, pos + 2, after))
+                    ):
+                        put(tag)
+            for p, tag in others:  # a "*" token after the second: rare
+                if pos + len(p) <= len(raws) and self._at(raws, stems, pos + 1, p[1:]):
+                    put(tag)
+        return found
+
+    def _at(self, raws: list[str], stems: list[str], start: int, tokens: Pattern) -> bool:
+        """Whether the text has `tokens` from `start` on (they fit: the caller checked)."""
+        word_of = self._word_of
+        return all(
+            (stems[j] == v) if op == "=" else word_of(raws[j]).startswith(v)
+            for j, (op, v) in enumerate(tokens, start)
+        )
 
     def hits(self, text: str) -> Iterator[tuple[int, str, Pattern]]:
         """(topic index, kind, pattern) for each pattern occurrence in `text`."""
-        return self._hits(*self._raw_stems(text))  # tokenized once: the index takes them over
-
-    def _hits(self, raws: list[str], stems: list[str]) -> Iterator[tuple[int, str, Pattern]]:
-        # the patterns a raw match starts, remembered per spelling (its word and stem follow
-        # from it) and looked up in C: most start none, and only the others are visited
-        word_of = self._word_of
-        begins = self._begins
-        entries = list(map(begins.get, raws))
-        if None in entries:
-            if len(begins) >= _BEGINS_MAX:
-                begins.clear()
-            exact, prefix = self._exact, self._prefix
-            for pos in [pos for pos, e in enumerate(entries) if e is None]:
-                w = word_of(raws[pos])
-                found = exact.get(stems[pos], []) + [
-                    e for e in prefix.get(w[:3], ()) if w.startswith(e[4][0][1])
-                ]
-                entries[pos] = begins[raws[pos]] = tuple(found)
-        for pos in itertools.compress(range(len(raws)), entries):
-            for rest_stems, rest, i, kind, p in entries[pos]:  # type: ignore[union-attr]
-                if rest_stems is not None:
-                    # a slice past the end is shorter: unequal, as a pattern cut off is
-                    if not rest_stems or stems[pos + 1 : pos + len(p)] == rest_stems:
-                        yield i, kind, p
-                elif pos + len(p) <= len(raws) and all(
-                    (stems[pos + j] == v) if op == "=" else word_of(raws[pos + j]).startswith(v)
-                    for j, (op, v) in enumerate(rest, 1)
-                ):
-                    yield i, kind, p
+        return map(self._tagged.__getitem__, self._scan(*self._raw_stems(text)))
 
     def topics(self, text: str) -> tuple[str, ...]:
         """Slugs the text supports: one strong hit, two different weak ones, or all groups."""
+        # tokenized once: the index takes the raw matches and stems over
+        found = self._scan(*self._raw_stems(text))
+        if not found:
+            return ()
+        key = frozenset(found)
+        got = self._decided.get(key)
+        if got is None:
+            if len(self._decided) >= _DECIDED_MAX:
+                self._decided.clear()
+            got = self._decided[key] = self._decide(key)
+        return got
+
+    def _decide(self, found: frozenset[int]) -> tuple[str, ...]:
         strong: set[int] = set()
-        weak: dict[int, set[Pattern]] = {}
+        weak: dict[int, int] = {}
         groups: dict[int, set[str]] = {}
-        for i, kind, p in self.hits(text):
+        for i, kind, _ in map(self._tagged.__getitem__, found):
             if kind == "s":
                 strong.add(i)
             elif kind == "w":
-                weak.setdefault(i, set()).add(p)
+                weak[i] = weak.get(i, 0) + 1  # each tag a different pattern
             else:
                 groups.setdefault(i, set()).add(kind)
-        found = strong | {i for i, ps in weak.items() if len(ps) >= 2}
-        found |= {i for i, gs in groups.items() if len(gs) == len(self.taxonomy.topics[i].together)}
-        return tuple(self.taxonomy.topics[i].slug for i in sorted(found))
+        topics = self.taxonomy.topics
+        strong.update(i for i, n in weak.items() if n >= 2)
+        strong.update(i for i, gs in groups.items() if len(gs) == len(topics[i].together))
+        return tuple(topics[i].slug for i in sorted(strong))
 
 
 def _answers(turn: Turn, previous: Turn) -> bool:
