@@ -8,7 +8,9 @@ below are the code before (kept here as the specification).
 
 from __future__ import annotations
 
+import copy
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,7 @@ from searcher.readers.turns import (
     match_label,
     split_turns,
 )
+from searcher.speakers import Person, Registry, _Entry, fold, with_overrides
 
 
 def old_match_label(text: str) -> Label | None:
@@ -210,3 +213,60 @@ def test_read_bytes_reads_on_when_the_file_grew(
     monkeypatch.setattr(text, "MAX_TEXT_BYTES", len(data) - 1)
     with pytest.raises(ReadError, match="grew while being read"):
         text.read_bytes(path)
+
+
+# -- speaker resolution ----------------------------------------------------------------------
+
+
+def old_find_in(registry: Registry, text: str) -> list[Person]:
+    toks = [t for t in re.findall(r"[^\W_]+", re.sub(r"['’`ʼ‘]", "", fold(text))) if len(t) > 1]
+    found: dict[str, Person] = {}
+    i = 0
+    while i < len(toks):
+        for n in (4, 3, 2, 1):
+            ids = registry.by_key.get("".join(toks[i : i + n])) if i + n <= len(toks) else None
+            if ids:
+                if len(ids) == 1:
+                    p = registry.people[next(iter(ids))]
+                    found[p.id] = p
+                i += n
+                break
+        else:
+            i += 1
+    return list(found.values())
+
+
+_REGISTRY = with_overrides([])
+#: spellings the registry knows, cut into pieces (prefixes of keys), and other title words
+_FORMS = sorted({f for p in _REGISTRY.people.values() for f in p.forms()})
+_WORDS = st.sampled_from(_FORMS) | st.sampled_from(
+    ["Memorandum of Conversation", "between", "and", "Ivan", "Petrov", "Kim", "Il", "de", "’s"]
+)
+_PIECES = _WORDS | _WORDS.map(lambda w: w[: len(w) // 2]) | st.text(max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=8), st.sampled_from([" ", ", ", "-", ""]))
+def test_find_in_as_before(pieces: list[str], sep: str) -> None:
+    title = sep.join(pieces)
+    assert _REGISTRY.find_in(title) == old_find_in(_REGISTRY, title)
+
+
+def test_find_in_sees_people_added_later() -> None:
+    """The prefixes `find_in` skips by are made again when someone is added."""
+    reg = Registry()
+    reg.add(Person("ivan-petrov", "Ivan Petrov"))
+    assert reg.find_in("Talks with Anna Smirnova") == []
+    anna = Person("anna-smirnova", "Anna Smirnova", ("A. Smirnova",))
+    reg.add(anna)
+    assert reg.find_in("Talks with Anna Smirnova") == [anna]
+    assert reg.find_in("Talks with Anna Smirnova") == old_find_in(reg, "Talks with Anna Smirnova")
+
+
+def test_entry_copy_is_copy_copy() -> None:
+    entry = _Entry("Ivan Petrov", None, "Minister", "SU")
+    mine, ref = entry.copy(), copy.copy(entry)
+    assert mine == ref and mine is not entry
+    assert mine.tokens is entry.tokens  # shallow, as before
+    mine.role = "Ambassador"
+    assert entry.role == "Minister"
