@@ -167,15 +167,22 @@ def slug(text: str) -> str:
     return "-".join(name_tokens(text)) or "unknown"
 
 
+_GLUED_NUMBER = re.compile(r"^\d+\.?\s*")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_BRACKETS = re.compile(r"[\[\]]")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_SPACES = re.compile(r"\s+")
+
+
 def display_name(label: str) -> str:
     """A label as a name to show: brackets, glued numbers and initials of ALL CAPS fixed."""
-    s = re.sub(r"^\d+\.?\s*", "", label.strip())
-    s = re.sub(r"\s*\([^)]*\)", "", s)
-    s = re.sub(r"[\[\]]", "", s).strip(" .:")
+    s = _GLUED_NUMBER.sub("", label.strip())
+    s = _PARENTHESES.sub("", s)
+    s = _BRACKETS.sub("", s).strip(" .:")
     if s.isupper() and len(s) > 2:
-        s = " ".join(w if re.fullmatch(r"(?:[A-Z]\.)+", w) else w.capitalize() for w in s.split())
+        s = " ".join(w if _INITIALS.fullmatch(w) else w.capitalize() for w in s.split())
         s = re.sub(r"-([a-z])", lambda m: "-" + m[1], s)
-    return re.sub(r"\s+", " ", s)
+    return _SPACES.sub(" ", s)
 
 
 def _plain_name(text: str) -> str:
@@ -337,7 +344,7 @@ class Registry:
 
     def find_in(self, text: str) -> list[Person]:
         """People named anywhere in `text` (a title, a participant line), longest match first."""
-        toks = [t for t in re.findall(r"[^\W_]+", re.sub(r"['’`ʼ‘]", "", fold(text))) if len(t) > 1]
+        toks = [t for t in _NAME_TOKEN.findall(_APOSTROPHES.sub("", fold(text))) if len(t) > 1]
         found: dict[str, Person] = {}
         starts = self._starts()
         i = 0

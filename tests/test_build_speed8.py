@@ -33,7 +33,7 @@ from searcher.readers.turns import (
     match_label,
     split_turns,
 )
-from searcher.speakers import Person, Registry, _Entry, fold, with_overrides
+from searcher.speakers import Person, Registry, _Entry, display_name, fold, with_overrides
 
 
 def old_match_label(text: str) -> Label | None:
@@ -270,3 +270,26 @@ def test_entry_copy_is_copy_copy() -> None:
     assert mine.tokens is entry.tokens  # shallow, as before
     mine.role = "Ambassador"
     assert entry.role == "Minister"
+
+
+def old_display_name(label: str) -> str:
+    s = re.sub(r"^\d+\.?\s*", "", label.strip())
+    s = re.sub(r"\s*\([^)]*\)", "", s)
+    s = re.sub(r"[\[\]]", "", s).strip(" .:")
+    if s.isupper() and len(s) > 2:
+        s = " ".join(w if re.fullmatch(r"(?:[A-Z]\.)+", w) else w.capitalize() for w in s.split())
+        s = re.sub(r"-([a-z])", lambda m: "-" + m[1], s)
+    return re.sub(r"\s+", " ", s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["3.", "IVAN", "PETROV-SMIRNOV", "A.S.", "[Petrov]", "(reads)", "  ", "\t"])
+        | st.text(max_size=6),
+        max_size=6,
+    )
+)
+def test_display_name_as_before(parts: list[str]) -> None:
+    label = " ".join(parts)
+    assert display_name(label) == old_display_name(label)
