@@ -12,7 +12,6 @@ cannot be resolved becomes a speaker of its own, named as written.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import itertools
 import os
@@ -168,15 +167,22 @@ def slug(text: str) -> str:
     return "-".join(name_tokens(text)) or "unknown"
 
 
+_GLUED_NUMBER = re.compile(r"^\d+\.?\s*")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_BRACKETS = re.compile(r"[\[\]]")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_SPACES = re.compile(r"\s+")
+
+
 def display_name(label: str) -> str:
     """A label as a name to show: brackets, glued numbers and initials of ALL CAPS fixed."""
-    s = re.sub(r"^\d+\.?\s*", "", label.strip())
-    s = re.sub(r"\s*\([^)]*\)", "", s)
-    s = re.sub(r"[\[\]]", "", s).strip(" .:")
+    s = _GLUED_NUMBER.sub("", label.strip())
+    s = _PARENTHESES.sub("", s)
+    s = _BRACKETS.sub("", s).strip(" .:")
     if s.isupper() and len(s) > 2:
-        s = " ".join(w if re.fullmatch(r"(?:[A-Z]\.)+", w) else w.capitalize() for w in s.split())
+        s = " ".join(w if _INITIALS.fullmatch(w) else w.capitalize() for w in s.split())
         s = re.sub(r"-([a-z])", lambda m: "-" + m[1], s)
-    return re.sub(r"\s+", " ", s)
+    return _SPACES.sub(" ", s)
 
 
 def _plain_name(text: str) -> str:
@@ -316,10 +322,13 @@ class Registry:
     last_context: tuple[tuple[Any, ...], _Context] | None = field(
         default=None, repr=False, compare=False
     )
+    #: every prefix of a spelling's key (`_starts`): where `find_in` may find no one
+    starts: set[str] | None = field(default=None, repr=False, compare=False)
 
     def add(self, person: Person) -> None:
         self.entries.clear()  # a name may now find someone else
         self.last_context = None
+        self.starts = None
         old = self.people.get(person.id)
         if old is not None:
             for form in old.forms():
@@ -335,10 +344,14 @@ class Registry:
 
     def find_in(self, text: str) -> list[Person]:
         """People named anywhere in `text` (a title, a participant line), longest match first."""
-        toks = [t for t in re.findall(r"[^\W_]+", re.sub(r"['’`ʼ‘]", "", fold(text))) if len(t) > 1]
+        toks = [t for t in _NAME_TOKEN.findall(_APOSTROPHES.sub("", fold(text))) if len(t) > 1]
         found: dict[str, Person] = {}
+        starts = self._starts()
         i = 0
         while i < len(toks):
+            if toks[i] not in starts:  # no key begins with it: no name begins here
+                i += 1
+                continue
             for n in (4, 3, 2, 1):
                 ids = self.by_key.get("".join(toks[i : i + n])) if i + n <= len(toks) else None
                 if ids:
@@ -350,6 +363,12 @@ class Registry:
             else:
                 i += 1
         return list(found.values())
+
+    def _starts(self) -> set[str]:
+        """Every prefix of every key: most words of a title begin no one's name."""
+        if self.starts is None:
+            self.starts = {key[:j] for key in self.by_key for j in range(1, len(key) + 1)}
+        return self.starts
 
     def holders(self, role: Role, date: DateRange, countries: set[str] | None) -> list[Person]:
         """Who held the role throughout the record's date in one of `countries` (None: any)."""
@@ -461,6 +480,12 @@ class _Entry:
             if toks and (len(toks) == 1 or form == forms[0]):
                 self.initials.add(toks[-1][0])
 
+    def copy(self) -> _Entry:
+        """A shallow copy, as `copy.copy` makes (its sets shared), without its generic walk."""
+        new = object.__new__(_Entry)
+        new.__dict__.update(self.__dict__)
+        return new
+
     @property
     def identity(self) -> str:
         return f"id:{self.person.id}" if self.person else f"name:{compact(self.name)}"
@@ -537,7 +562,7 @@ class _Context:
         memo = self.registry.entries
         known = memo.get((text, role, country))
         if known is not None:  # a copy: `_add` may complete its role and country
-            return copy.copy(known)
+            return known.copy()
         key = (text, role, country)
         if not role and "," in text:
             text, role = (s.strip() for s in text.split(",", 1))
@@ -558,7 +583,7 @@ class _Context:
         if not dated:
             if len(memo) >= _ENTRIES_MAX:
                 memo.clear()
-            memo[key] = copy.copy(entry)
+            memo[key] = entry.copy()
         return entry
 
     def _add_named(self, text: str, role: str, country: str | None, strict: bool = False) -> None:

@@ -599,9 +599,10 @@ def apply(
     known to be persons in this document (participants, labels).
     """
     known = {speaker_key(p) for p in people if p}
-    out: list[tuple[str, str | None, TurnKind]] = []
+    #: (text, label, kind, the turn it is, unchanged, or None)
+    out: list[tuple[str, str | None, TurnKind, Turn | None]] = []
     turns = list(turns)
-    known |= {speaker_key(t.label) for t in turns if t.label}
+    known |= {speaker_key(label) for label in {t.label for t in turns} if label}
     for turn in turns:
         paras = turn.text.split("\n\n")
         if turn.kind in ("labelled", "continuation") and turn.label:
@@ -616,21 +617,38 @@ def apply(
                     keep.append(segs.pop(0).text)
                 tail = segs + [s for p in paras[k + 1 :] for s in segments(p, author, None, known)]
                 break
-            out.append(("\n\n".join(keep), turn.label, turn.kind))
-            out += [(s.text, s.label, s.kind) for s in tail]
+            else:  # every paragraph kept as it was: the turn itself
+                out.append((turn.text, turn.label, turn.kind, turn))
+                continue
+            out.append(("\n\n".join(keep), turn.label, turn.kind, None))
+            out += [(s.text, s.label, s.kind, None) for s in tail]
             continue
         if turn.kind != "narrative":
-            out.append((turn.text, turn.label, turn.kind))
+            out.append((turn.text, turn.label, turn.kind, turn))
             continue
         split = [segments(p, author, None, known) for p in paras]
         if all(len(s) == 1 and s[0].kind == "narrative" for s in split):
-            out.append((turn.text, turn.label, turn.kind))
+            out.append((turn.text, turn.label, turn.kind, turn))
             continue
-        out += [(s.text, s.label, s.kind) for segs in split for s in segs]
+        out += [(s.text, s.label, s.kind, None) for segs in split for s in segs]
     return [
-        Turn(doc_id=doc_id, n=i, text=text, kind=kind, label=label)
-        for i, (text, label, kind) in enumerate(out, start=1)
+        was
+        if was is not None and _same(was, doc_id, i)
+        else Turn(doc_id, i, text, kind, None, label)
+        for i, (text, label, kind, was) in enumerate(out, start=1)
     ]
+
+
+def _same(turn: Turn, doc_id: str, n: int) -> bool:
+    """Whether `turn` is already the one `apply` would make (as `split_turns` makes most):
+    then it is kept, not built again field by field."""
+    return (
+        turn.n == n
+        and turn.doc_id == doc_id
+        and turn.speaker is None
+        and not turn.topics
+        and not turn.inherited_topics
+    )
 
 
 _FROM = re.compile(

@@ -69,7 +69,10 @@ def read_bytes(path: str) -> bytes:
         size = os.fstat(f.fileno()).st_size
         if size > MAX_TEXT_BYTES:
             raise ReadError(path, _too_large(size))
-        data = _read(f, path, MAX_TEXT_BYTES + 1)
+        # read what fstat says, not the limit: a read of 64 MB allocates 64 MB first
+        data = _read(f, path, size + 1)
+        if len(data) > size:  # it grew: read on, up to the limit
+            data += _read(f, path, MAX_TEXT_BYTES + 1 - len(data))
     if len(data) > MAX_TEXT_BYTES:
         raise ReadError(path, _too_large(len(data)) + "; it grew while being read")
     return data

@@ -172,27 +172,50 @@ class Label:
 
 def match_label(text: str) -> Label | None:
     """The speaker label opening a paragraph, with its stage direction and the speech after it."""
-    for pattern, caps in ((_COLON_LABEL, False), (_PERIOD_LABEL, True)):
+    for pattern, verdicts in _PATTERNS:
         m = pattern.match(text)
         if not m:
             continue
-        label = m["label"].strip()
-        words = label.replace("[", "").replace("]", "").split()
-        if not words or len(label) > MAX_LABEL_CHARS:
-            continue
-        first = words[0].lower().rstrip(".")
-        if not caps and (first in FIELD_WORDS or label.lower().rstrip(".") in FIELD_WORDS):
-            continue
-        if caps:
-            bare = [w.strip(".") for w in words if not _INITIALS.fullmatch(w)]
-            if not bare or any(w in NOT_PEOPLE for w in bare):
-                continue
-            if bare[0].lower() in FIELD_WORDS:
-                continue
-        if _NUMBER.fullmatch(label):
+        raw = m["label"]
+        try:
+            label = verdicts[raw]
+        except KeyError:
+            if len(verdicts) >= _VERDICTS_MAX:
+                verdicts.clear()
+            label = verdicts[raw] = _checked(raw, pattern is _PERIOD_LABEL)
+        if label is None:
             continue
         return Label(label, (m["dir"] or "").strip() or None, text[m.end() :].strip())
     return None
+
+
+#: (pattern, verdicts): a label as matched -> the label, or None when it is not a speaker's.
+#: Remembered: a record's speakers are named again at every turn.
+_PATTERNS: tuple[tuple[re.Pattern[str], dict[str, str | None]], ...] = (
+    (_COLON_LABEL, {}),
+    (_PERIOD_LABEL, {}),
+)
+_VERDICTS_MAX = 1 << 16
+
+
+def _checked(raw: str, caps: bool) -> str | None:
+    """`raw` stripped, if it names a speaker: not a field word, acronym or section number."""
+    label = raw.strip()
+    words = label.replace("[", "").replace("]", "").split()
+    if not words or len(label) > MAX_LABEL_CHARS:
+        return None
+    first = words[0].lower().rstrip(".")
+    if not caps and (first in FIELD_WORDS or label.lower().rstrip(".") in FIELD_WORDS):
+        return None
+    if caps:
+        bare = [w.strip(".") for w in words if not _INITIALS.fullmatch(w)]
+        if not bare or any(w in NOT_PEOPLE for w in bare):
+            return None
+        if bare[0].lower() in FIELD_WORDS:
+            return None
+    if _NUMBER.fullmatch(label):
+        return None
+    return label
 
 
 def is_editorial(text: str) -> bool:
@@ -219,7 +242,10 @@ def split_turns(doc_id: str, paras: Iterable[Paragraph], start: int = 1) -> list
     kind: TurnKind = "narrative"
 
     def flush() -> None:
-        text = "\n\n".join(filter(None, (clean_turn_text(p) for p in current)))
+        if len(current) == 1:  # most turns: one paragraph
+            text = clean_turn_text(current[0])
+        else:
+            text = "\n\n".join(filter(None, (clean_turn_text(p) for p in current)))
         if text:
             turns.append(
                 Turn(doc_id=doc_id, n=start + len(turns), text=text, kind=kind, label=label)
