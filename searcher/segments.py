@@ -29,7 +29,7 @@ from .inverter import Inverted, TextTurns, gathered, pairs
 #: a value of an ID/KEYWORD/NUMERIC field recurs in every turn of a record: its postings are
 #: computed once per segment (cleared when it grows past this many values, and by `finish`:
 #: kept for the whole build it grew with the corpus, ~15 MB a segment on M)
-_CACHE_MAX = 16_384
+_CACHE_MAX = 4_096
 #: values longer than this are not remembered: a record's participants (`--with`, on its first
 #: turn only, repeated per turn) never recur and take kilobytes each
 _CACHE_VALUE_MAX = 256
@@ -102,7 +102,8 @@ class SegmentBuilder:
         perdoc = self._perdoc
         if perdoc._doccount != first or perdoc._indoc:
             raise RuntimeError(f"per-document writer at {perdoc._doccount}, not {first}")
-        docnums = range(first, first + len(turns))
+        # one int object per turn, shared by all its postings (a range made one per posting)
+        docnums = list(range(first, first + len(turns)))
         kept = self._add_shared(shared, docnums)
         columns = self._columns
         for docnum, fields in zip(docnums, turns, strict=True):
@@ -114,7 +115,7 @@ class SegmentBuilder:
         perdoc._doccount = self._docnum = first + len(turns)
         return self.segment, first
 
-    def _add_shared(self, shared: dict[str, Any], docnums: range) -> dict[str, Any]:
+    def _add_shared(self, shared: dict[str, Any], docnums: list[int]) -> dict[str, Any]:
         """The shared fields' postings, lengths and column values for each of `docnums`;
         returns the stored ones."""
         plan = self._columns.plan
