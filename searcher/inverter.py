@@ -45,18 +45,23 @@ def gathered(terms: dict[bytes, list[Any]]) -> Inverted:
     flat = list(chain.from_iterable(lists))
     starts = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, lists), np.int64, len(lists)) // 3, out=starts[1:])
-    given = np.array(flat[1::3], dtype=np.float64)
+    # through `array`: a list of Python numbers is read twice as fast as by `np.array`
+    given = np.frombuffer(array("d", flat[1::3]), dtype=np.float64)
     weights = given.astype(np.int64)
     if not (np.array_equal(weights, given) and (np.abs(weights) < 1 << 24).all()):
         raise ValueError("posting weights must be whole numbers below 2**24")
     values = flat[2::3]
-    sizes = np.fromiter(map(len, values), np.int64, len(values))
-    if sizes.any() and not sizes.all():
-        raise ValueError("posting values must be all empty or none")
+    joined = b"".join(values)
+    if joined:  # else none: an ID's or a number's postings
+        sizes = np.fromiter(map(len, values), np.int64, len(values))
+        if not sizes.all():
+            raise ValueError("posting values must be all empty or none")
+    else:
+        sizes = np.zeros(len(values), dtype=np.int64)
     bounds = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(sizes, out=bounds[1:])
-    docs = np.array(flat[0::3], dtype=np.int64)
-    return Inverted(keys, starts, docs, weights, b"".join(values), bounds)
+    docs = np.frombuffer(array("q", flat[0::3]), dtype=np.int64)
+    return Inverted(keys, starts, docs, weights, joined, bounds)
 
 
 class TextTurns:
