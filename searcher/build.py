@@ -13,7 +13,7 @@ import signal
 import stat
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -721,14 +721,14 @@ def _add(builder: SegmentBuilder, doc: Transcript, registry: Registry | None) ->
     Everyone taking part (`--with`) is indexed once, on the first turn, each key as often as
     the record has turns: the posting's frequency is the record's extent (a fifth of all
     postings when every turn carried them), and search.py expands it to the turns."""
-    taking_part = ",".join(
-        ",".join(itertools.repeat(key, len(doc.turns))) for key in document_keys(doc, registry)
-    )
     record = store.record_fields(doc)
     turns = [store.own_fields(turn, record) for turn in doc.turns]
+    taking_part = document_keys(doc, registry)
     if turns and taking_part:
         own = turns[0].get("speaker_keys")
-        turns[0]["speaker_keys"] = f"{own},{taking_part}" if own else taking_part
+        keys = Counter(own.split(",") if own else ())  # each key once (`_speaker_keys`)
+        keys.update(dict.fromkeys(taking_part, len(turns)))
+        turns[0]["speaker_keys"] = keys
     return builder.add_record(store.shared_fields(doc, record), turns)
 
 

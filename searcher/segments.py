@@ -187,11 +187,15 @@ class SegmentBuilder:
 
     def _items(self, name: str, field: Any, value: Any) -> tuple[list[Any], int]:
         """What `SegmentWriter.add_document` adds for one value, remembered per value (but
-        an ID's: one term, the value itself, that would only crowd the others out)."""
+        an ID's: one term, the value itself, that would only crowd the others out). A keyword
+        field's value may also be a `Counter` of its keys (`_counted_items`)."""
         if name in self._ids and isinstance(value, str):
             return [(value.encode("utf-8"), field.format.field_boost, b"")], (
                 1 if field.scorable else 0
             )
+        if name in self._keywords and isinstance(value, Counter):  # a record's: not remembered
+            counted = _counted_items(value, self._keywords[name], field.format)
+            return counted, (sum(value.values()) if field.scorable else 0)
         key = (name, value)
         hit = self._cache.get(key)
         if hit is None:
@@ -199,6 +203,8 @@ class SegmentBuilder:
             length = 0
             if name in self._keywords and isinstance(value, str):
                 items, length = _keyword_items(value, self._keywords[name], field.format)
+            elif name in self._keywords and isinstance(value, Counter):
+                return _counted_items(value, self._keywords[name], field.format), 0
             else:
                 for btext, freq, weight, vbytes in field.index(value):
                     items.append((btext, weight, vbytes))
@@ -348,6 +354,18 @@ def _keyword_items(value: str, lower: bool, format: Any) -> tuple[list[Any], int
     counts = Counter(pieces)
     items = [(w.encode("utf-8"), n * boost, _pack_uint(n)) for w, n in counts.items()]
     return items, len(pieces)
+
+
+def _counted_items(counts: Counter[str], lower: bool, format: Any) -> list[Any]:
+    """`_keyword_items` of the value that holds each key of `counts` as often as it counts
+    (a record's participants, once per turn): without writing it out and parsing it back."""
+    if lower:
+        folded: Counter[str] = Counter()
+        for key, n in counts.items():
+            folded[key.lower()] += n
+        counts = folded
+    boost = format.field_boost
+    return [(w.encode("utf-8"), n * boost, _pack_uint(n)) for w, n in counts.items() if n > 0]
 
 
 #: `whoosh.system.pack_uint`, and its value for 1

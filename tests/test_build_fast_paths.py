@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
+from collections import Counter
 from dataclasses import asdict
 
 from hypothesis import given, settings
@@ -154,3 +155,20 @@ def test_id_and_keyword_terms_are_whooshs(value: str) -> None:
         assert sorted(items) == expected, name
         whole = sum(f for _, f, _, _ in field.index(value))
         assert length == (whole if field.scorable else 0)
+
+
+@settings(deadline=None)
+@given(st.dictionaries(st.text(alphabet=st.sampled_from("abAB:é-"), min_size=1, max_size=6),
+                       st.integers(1, 40), max_size=8))  # fmt: skip
+def test_counted_keys_are_the_keys_written_out(counts: dict[str, int]) -> None:
+    """A record's participants given as key -> count index as the value that repeats each key
+    that often (`build._add` no longer writes it out)."""
+    schema = store.schema()
+    builder = SegmentBuilder(None, schema, store.codec())
+    value = ",".join(",".join([key] * n) for key, n in counts.items())
+    for name in ("speaker_keys", "topics"):  # not lowercased, and lowercased
+        field = schema[name]
+        expected = sorted((b, w, v) for b, _, w, v in field.index(value))
+        items, length = builder._items(name, field, Counter(counts))
+        assert sorted(items) == expected, name
+        assert length == 0  # (neither is scorable)
