@@ -470,6 +470,10 @@ class _Entry:
     tokens: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
     initials: set[str] = field(default_factory=set)
+    #: "id:<person>" or "name:<compact name>": who this is, whatever the role and country
+    #: (those are completed later; name and person never change). Set once here: `_add`
+    #: and `find` compared it recomputed, ~5% of resolving a record.
+    identity: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         forms = self.person.forms() if self.person else (self.name,)
@@ -479,16 +483,16 @@ class _Entry:
             self.keys.add("".join(toks))
             if toks and (len(toks) == 1 or form == forms[0]):
                 self.initials.add(toks[-1][0])
+            if self.person is None:  # the one form: the name
+                self.identity = "name:" + "".join(toks)
+        if self.person is not None:
+            self.identity = "id:" + self.person.id
 
     def copy(self) -> _Entry:
         """A shallow copy, as `copy.copy` makes (its sets shared), without its generic walk."""
         new = object.__new__(_Entry)
         new.__dict__.update(self.__dict__)
         return new
-
-    @property
-    def identity(self) -> str:
-        return f"id:{self.person.id}" if self.person else f"name:{compact(self.name)}"
 
     def speaker(self, label: str | None = None) -> Speaker:
         if self.person is not None:

