@@ -109,15 +109,6 @@ def test_with_turns_is_replace(before: list[Turn], after: list[Turn], title: str
         made.title = "x"  # type: ignore[misc]
 
 
-def test_slot_copies_follow_the_fields() -> None:
-    """A field added to Turn or Transcript must reach the fast copies (they list slots)."""
-    from searcher import model
-
-    assert model._TurnSlots.__slots__ == Turn.__slots__
-    assert [f.name for f in dataclasses.fields(Turn)] == list(Turn.__slots__)
-    assert tuple(f.name for f in dataclasses.fields(Transcript)) == model._TRANSCRIPT_FIELDS
-
-
 PETROV = Person("petrov-ivan", "Ivan Petrov", ("Petrov", "I. Petrov"))
 
 
