@@ -3,9 +3,10 @@
 Inverting turn by turn in Python (a dictionary step and a list append per token, an encoded
 value per word and turn) cost ~1.2 µs a token, a fifth of a build worker. Here a turn's terms
 are only appended to one list; when the segment is written, they are numbered in one pass
-mapped in C, and one stable sort by number gives every posting list in order, each posting's
-positions as byte gaps, and the word pairs (postings.py) by the same arrays. The segment files are byte
-for byte those the per-turn inverter wrote (segments.py writes them from `Inverted`).
+mapped in C, and one stable sort by number gives every posting list in order, each
+posting's positions as byte gaps, and the word pairs (postings.py) by the same arrays. The
+segment files are byte for byte those the per-turn inverter wrote (segments.py writes them
+from `Inverted`, as it does the other fields' postings, `gathered`).
 """
 
 from __future__ import annotations

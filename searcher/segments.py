@@ -3,14 +3,15 @@
 Whoosh's `SegmentWriter` sends every posting through Token objects, a posting pool that is
 sorted and spilled to disk, and a commit that looks each document's field length up again:
 about 1 µs of Python per step, for ~75 postings a turn. Here a batch of turns is inverted in
-memory (term -> postings per field) and written in sorted order with the same codec calls
-(`field_writer` / `per_document_writer`), so the files are the ones `SegmentWriter` writes.
-Any process can write a segment; the caller puts the finished `Segment` objects in the TOC.
+memory and written in sorted order with the same codec calls (`field_writer` /
+`per_document_writer`), so the files are the ones `SegmentWriter` writes. Any process can
+write a segment; the caller puts the finished `Segment` objects in the TOC.
 
 Fields are handled generically through the schema (`index`, `stored`, `scorable`,
-`column_type`), with one shortcut: a field analysed by `text_analyzer()` whose format keeps
-positions takes its terms from `analysis.index_terms` and is inverted in arrays
-(inverter.py), its posting values `format.encode(positions)`.
+`column_type`), with one shortcut: a field analysed by `text_analyzer()` with
+`CompactPositions` takes its terms from `analysis.index_terms` and is inverted in arrays
+(inverter.py). The other fields' postings are kept per term and gathered into the same arrays
+when the segment is written, so every field's blocks are packed by `_inverted_records`.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ from .inverter import Inverted, TextTurns, gathered, pairs
 #: computed once per segment (cleared when it grows past this many values, and by `finish`:
 #: kept for the whole build it grew with the corpus, ~15 MB a segment on M)
 _CACHE_MAX = 4_096
-#: values longer than this are not remembered: a record's participants (`--with`, on its first
-#: turn only, repeated per turn) never recur and take kilobytes each
+#: values longer than this are not remembered: they seldom recur and take kilobytes each
 _CACHE_VALUE_MAX = 256
 
 
@@ -203,14 +203,12 @@ class SegmentBuilder:
             length = 0
             if name in self._keywords and isinstance(value, str):
                 items, length = _keyword_items(value, self._keywords[name], field.format)
-            elif name in self._keywords and isinstance(value, Counter):
-                return _counted_items(value, self._keywords[name], field.format), 0
             else:
                 for btext, freq, weight, vbytes in field.index(value):
                     items.append((btext, weight, vbytes))
                     length += freq
             hit = (items, length if field.scorable else 0)
-            # a long value (the participants) would only crowd the others out
+            # a long value would only crowd the others out
             if not (isinstance(value, str) and len(value) > _CACHE_VALUE_MAX):
                 if len(self._cache) >= _CACHE_MAX:
                     self._cache.clear()
@@ -284,7 +282,6 @@ class SegmentBuilder:
     def _write_text(self, writer: Any, name: str, coded: dict[int, int]) -> None:
         """A text field's words, then its top lists and word pairs (postings.py) when the
         schema has their hidden fields."""
-
         from . import postings as codec
 
         schema = self.schema
@@ -342,23 +339,20 @@ def _plain_fields(schema: Any) -> tuple[set[str], dict[str, bool]]:
 
 
 def _keyword_items(value: str, lower: bool, format: Any) -> tuple[list[Any], int]:
-    """What `Frequency.word_values` gives for a comma-separated keyword value, counted in C:
-    a record's participants repeat each key once per turn (`build._add`), hundreds of
-    tokens that Whoosh's analyzer chain took one by one. (term, weight, value), length."""
+    """What `Frequency.word_values` gives for a comma-separated keyword value, without
+    Whoosh's analyzer chain taking its tokens one by one. (term, weight, value), length."""
     pieces = list(map(str.strip, filter(None, value.split(","))))  # mapped in C
     if lower:
         pieces = list(map(str.lower, pieces))
-    boost = format.field_boost
     if len(set(pieces)) == len(pieces):  # the usual value: each key once
+        boost = format.field_boost
         return [(w.encode("utf-8"), boost, _ONCE) for w in pieces], len(pieces)
-    counts = Counter(pieces)
-    items = [(w.encode("utf-8"), n * boost, _pack_uint(n)) for w, n in counts.items()]
-    return items, len(pieces)
+    return _counted_items(Counter(pieces), False, format), len(pieces)
 
 
 def _counted_items(counts: Counter[str], lower: bool, format: Any) -> list[Any]:
     """`_keyword_items` of the value that holds each key of `counts` as often as it counts
-    (a record's participants, once per turn): without writing it out and parsing it back."""
+    (a record's participants, once per turn: `build._add` gives them so, not written out)."""
     if lower:
         folded: Counter[str] = Counter()
         for key, n in counts.items():
